@@ -1,0 +1,90 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from osce_docs.admin import DocumentAdminMixin
+
+from .models import CountryVisitReport, Decision, FollowUp, Recommendation, VisitPeriod
+
+
+@admin.register(Decision)
+class DecisionAdmin(DocumentAdminMixin, admin.ModelAdmin):
+    list_display = ["symbol", "title", "body", "adopted_on", "place", "status", "file_count"]
+    list_display_links = ["symbol", "title"]
+    list_filter = ["body", "status", "original_language", "topics"]
+    search_fields = ["symbol", "title", "summary", "meeting", "place"]
+    date_hierarchy = "adopted_on"
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["symbol", *DocumentAdminMixin.readonly_fields]
+    fieldsets = [
+        (
+            _("Symbol"),
+            {
+                "fields": ["symbol", ("body", "number", "year"), ("revision", "addendum", "corrigendum")],
+                "description": _(
+                    "The symbol is built from these parts, e.g. PC.DEC/557/Rev.1 or MC.DEC/8/07; it must be unique."
+                ),
+            },
+        ),
+        (None, {"fields": ["title", "slug", "summary", "status", "published_on"]}),
+        (_("Adoption"), {"fields": ["adopted_on", "meeting", "place", "original_language"]}),
+        (_("Classification"), {"fields": ["topics", "states"]}),
+        DocumentAdminMixin.history_fieldset,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-adopted_on", "-number")
+
+
+class VisitPeriodInline(admin.TabularInline):
+    model = VisitPeriod
+    extra = 1
+    min_num = 1
+    verbose_name_plural = _("visit periods")
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    extra = 1
+    fields = [("number", "area"), "text"]
+    show_change_link = True
+
+
+@admin.register(CountryVisitReport)
+class CountryVisitReportAdmin(DocumentAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "country", "representative", "published_on", "status", "file_count"]
+    list_filter = ["status", "representative", "country", "topics"]
+    search_fields = ["title", "summary", "country__name", "representative__name", "recommendations__text"]
+    date_hierarchy = "published_on"
+    autocomplete_fields = ["country", *DocumentAdminMixin.autocomplete_fields]
+    list_select_related = ["country", "representative"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [VisitPeriodInline, RecommendationInline, *DocumentAdminMixin.inlines]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", ("country", "representative"), "status", "published_on", "summary"]}),
+        (_("Findings"), {"fields": ["promising_practices", "challenges"]}),
+        (_("Classification"), {"fields": ["topics", "states"]}),
+        DocumentAdminMixin.history_fieldset,
+    ]
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 1
+    autocomplete_fields = ["source"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "report", "area", "latest_status"]
+    list_filter = ["area", "report__country", "follow_ups__status"]
+    search_fields = ["text", "report__title", "report__country__name"]
+    list_select_related = ["report"]
+    autocomplete_fields = ["report"]
+    inlines = [FollowUpInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_latest_status()
+
+    @admin.display(description=_("latest follow-up"), ordering="latest_status")
+    def latest_status(self, obj):
+        return obj.latest_status or "–"

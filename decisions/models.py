@@ -1,0 +1,260 @@
+"""Council decisions and the Special Representative's country-visit reports:
+the "OSCE main documents"."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from osce_docs.languages import language_choices
+from osce_docs.models import Document, DocumentKind, DocumentQuerySet, SpecialRepresentative, State, Status
+
+from .symbols import SymbolError, format_symbol
+
+
+class Body(models.TextChoices):
+    PERMANENT_COUNCIL = "PC", _("Permanent Council")
+    MINISTERIAL_COUNCIL = "MC", _("Ministerial Council")
+
+
+class DecisionQuerySet(DocumentQuerySet):
+    def by_symbol(self):
+        """Symbol order: PC.DEC/99 before PC.DEC/557, MC decisions by year then number."""
+        return self.order_by("body", F("year").asc(nulls_first=True), "number", "revision", "addendum", "corrigendum")
+
+    def of_body(self, body):
+        return self.filter(body=body)
+
+
+class Decision(Document):
+    DOCUMENT_KIND = DocumentKind.DECISION
+
+    body = models.CharField(_("body"), max_length=2, choices=Body.choices)
+    number = models.PositiveIntegerField(_("number"))
+    year = models.PositiveSmallIntegerField(
+        _("year in the symbol"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Ministerial Council only (MC.DEC/8/07 → 2007): its numbers restart every year. "
+            "Permanent Council numbers run on and their symbols carry no year."
+        ),
+    )
+    revision = models.PositiveSmallIntegerField(_("revision"), null=True, blank=True, help_text=_("Rev.N"))
+    addendum = models.PositiveSmallIntegerField(_("addendum"), null=True, blank=True, help_text=_("Add.N"))
+    corrigendum = models.PositiveSmallIntegerField(_("corrigendum"), null=True, blank=True, help_text=_("Corr.N"))
+    symbol = models.CharField(
+        _("symbol"), max_length=60, unique=True, editable=False, help_text=_("Derived from the parts above.")
+    )
+    adopted_on = models.DateField(_("adopted on"))
+    meeting = models.CharField(
+        _("meeting"), max_length=200, blank=True, help_text=_("e.g. 462nd Plenary Meeting, or Fifteenth Meeting")
+    )
+    place = models.CharField(_("place"), max_length=100, blank=True, help_text=_("City of the meeting."))
+    original_language = models.CharField(
+        _("original language"), max_length=3, choices=language_choices, default="en"
+    )
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-adopted_on", "-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(body="MC") & Q(year__isnull=False)) | (Q(body="PC") & Q(year__isnull=True)),
+                name="decision_year_only_for_ministerial_council",
+                violation_error_message=_(
+                    "Ministerial Council decisions need the year of their symbol; Permanent Council ones have none."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="decision_number_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["body", "year", "number"], name="decision_symbol_parts"),
+            models.Index(fields=["-adopted_on"], name="decision_adopted"),
+        ]
+
+    def __str__(self):
+        return f"{self.symbol} {self.title}" if self.symbol else self.title
+
+    def compute_symbol(self):
+        return format_symbol(
+            body=self.body,
+            number=self.number,
+            year=self.year,
+            revision=self.revision,
+            addendum=self.addendum,
+            corrigendum=self.corrigendum,
+        )
+
+    def clean(self):
+        super().clean()
+        if self.body == Body.PERMANENT_COUNCIL and self.year:
+            raise ValidationError({"year": _("Permanent Council symbols carry no year: leave it empty.")})
+        if self.body == Body.MINISTERIAL_COUNCIL and not self.year:
+            raise ValidationError({"year": _("A Ministerial Council symbol needs its year, as in MC.DEC/8/07.")})
+        if self.body and self.number:
+            try:
+                self.symbol = self.compute_symbol()
+            except SymbolError as error:
+                raise ValidationError(str(error)) from None
+            clash = Decision.objects.filter(symbol=self.symbol).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError(_("A decision with the symbol %(symbol)s exists already.") % {"symbol": self.symbol})
+
+    def save(self, *args, **kwargs):
+        self.symbol = self.compute_symbol()
+        super().save(*args, **kwargs)
+
+    @property
+    def year_adopted(self):
+        return self.adopted_on.year if self.adopted_on else None
+
+
+class CountryVisitReportQuerySet(DocumentQuerySet):
+    def with_first_visit(self):
+        first = VisitPeriod.objects.filter(report=OuterRef("pk")).order_by("start_on").values("start_on")[:1]
+        return self.annotate(first_visit_on=Subquery(first))
+
+
+class CountryVisitReport(Document):
+    """The Special Representative's report after visiting a participating State."""
+
+    DOCUMENT_KIND = DocumentKind.REPORT
+
+    country = models.ForeignKey(
+        State, verbose_name=_("country"), on_delete=models.PROTECT, related_name="visit_reports"
+    )
+    representative = models.ForeignKey(
+        SpecialRepresentative,
+        verbose_name=_("Special Representative"),
+        on_delete=models.PROTECT,
+        related_name="visit_reports",
+    )
+    promising_practices = models.TextField(_("promising practices"), blank=True)
+    challenges = models.TextField(_("challenges"), blank=True)
+
+    objects = CountryVisitReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("country-visit report")
+        verbose_name_plural = _("country-visit reports")
+        ordering = ["-published_on", "-id"]
+
+
+class VisitPeriod(models.Model):
+    report = models.ForeignKey(
+        CountryVisitReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="visit_periods"
+    )
+    start_on = models.DateField(_("first day"))
+    end_on = models.DateField(_("last day"))
+
+    class Meta:
+        verbose_name = _("visit period")
+        verbose_name_plural = _("visit periods")
+        ordering = ["start_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__gte=F("start_on")),
+                name="visit_period_ends_after_start",
+                violation_error_message=_("A visit cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start_on:%d %b %Y} – {self.end_on:%d %b %Y}"
+
+    def clean(self):
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": _("A visit cannot end before it starts.")})
+
+
+class RecommendationArea(models.TextChoices):
+    PREVENTION = "prevention", _("prevention")
+    PROTECTION = "protection", _("protection")
+    PROSECUTION = "prosecution", _("prosecution")
+    PARTNERSHIP = "partnership", _("partnership")
+    COORDINATION = "coordination", _("policy and co-ordination")
+    DATA = "data", _("data and research")
+    OTHER = "other", _("other")
+
+
+class FollowUpStatus(models.TextChoices):
+    IMPLEMENTED = "implemented", _("implemented")
+    PARTIAL = "partial", _("partially implemented")
+    NOT_IMPLEMENTED = "not_implemented", _("not implemented")
+    NO_INFORMATION = "no_information", _("no information")
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(report__status=Status.PUBLISHED)
+
+    def with_latest_status(self):
+        latest = FollowUp.objects.filter(recommendation=OuterRef("pk")).order_by("-assessed_on", "-id")
+        return self.annotate(latest_status=Subquery(latest.values("status")[:1]))
+
+
+class Recommendation(models.Model):
+    report = models.ForeignKey(
+        CountryVisitReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="recommendations"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    area = models.CharField(_("area"), max_length=15, choices=RecommendationArea.choices)
+    text = models.TextField(_("recommendation"))
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["report_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"],
+                name="recommendation_number_unique_in_report",
+                violation_error_message=_("Two recommendations of one report cannot share a number."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="recommendation_number_positive"),
+        ]
+        indexes = [models.Index(fields=["area"], name="recommendation_area")]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:80]}"
+
+    def get_absolute_url(self):
+        return f"{self.report.get_absolute_url()}#recommendation-{self.number}"
+
+
+class FollowUp(models.Model):
+    """A later assessment of what became of a recommendation."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, verbose_name=_("recommendation"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    status = models.CharField(_("status"), max_length=16, choices=FollowUpStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    source = models.ForeignKey(
+        Document,
+        verbose_name=_("source document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups_sourced",
+        help_text=_("Where the assessment comes from, such as a later visit's report."),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up assessment")
+        verbose_name_plural = _("follow-up assessments")
+        ordering = ["assessed_on", "id"]
+
+    def __str__(self):
+        return f"{self.assessed_on}: {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("decisions:report_detail", args=[self.recommendation.report.slug])

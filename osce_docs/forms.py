@@ -1,0 +1,55 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .filetypes import check_upload, clean_original_name
+from .models import Attachment
+
+
+class AttachmentForm(forms.ModelForm):
+    """An attached file: the upload is checked by its content and its
+    checksum, size and type recorded before anything is stored."""
+
+    class Meta:
+        model = Attachment
+        fields = ["file", "kind", "language", "is_original"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        # Only a new upload needs checking; an unchanged file was checked before.
+        if upload and "file" in self.changed_data:
+            self.checked_upload = check_upload(upload)
+        return upload
+
+    def save(self, commit=True):
+        checked = getattr(self, "checked_upload", None)
+        if checked:
+            upload = self.cleaned_data["file"]
+            self.instance.content_type = checked.content_type
+            self.instance.size = checked.size
+            self.instance.sha256 = checked.sha256
+            self.instance.original_name = clean_original_name(upload.name)
+        return super().save(commit=commit)
+
+
+class AttachmentInlineFormSet(forms.BaseInlineFormSet):
+    """Catches clashes between the rows of one form (two English full texts,
+    two originals of one kind) before the database would."""
+
+    def clean(self):
+        super().clean()
+        seen_versions, seen_originals = set(), set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            kind, language = form.cleaned_data.get("kind"), form.cleaned_data.get("language")
+            if (kind, language) in seen_versions:
+                raise ValidationError(
+                    _("Two files have the same kind and language (%(kind)s, %(language)s): keep one.")
+                    % {"kind": kind, "language": language}
+                )
+            seen_versions.add((kind, language))
+            if form.cleaned_data.get("is_original"):
+                if kind in seen_originals:
+                    raise ValidationError(_("Only one language version of each kind can be the original."))
+                seen_originals.add(kind)

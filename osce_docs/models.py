@@ -1,0 +1,418 @@
+"""The shared core: reference data (States, topics, Special Representatives),
+the document every published record is, the typed relations between
+documents, and the files attached to them."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .languages import language_choices
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a stored date the sources confirm: '2004-05-01' stored with
+    MONTH precision is shown as 'May 2004'."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+class StateQuerySet(models.QuerySet):
+    def participating(self):
+        return self.filter(group=State.Group.PARTICIPATING)
+
+    def partners(self):
+        return self.exclude(group=State.Group.PARTICIPATING)
+
+
+class State(models.Model):
+    """An OSCE participating State or a Partner for Co-operation."""
+
+    class Group(models.TextChoices):
+        PARTICIPATING = "participating", _("participating State")
+        MEDITERRANEAN_PARTNER = "mediterranean", _("Mediterranean Partner for Co-operation")
+        ASIAN_PARTNER = "asian", _("Asian Partner for Co-operation")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    iso2 = models.CharField(
+        _("ISO code"),
+        max_length=2,
+        unique=True,
+        help_text=_("ISO 3166-1 alpha-2 code in capitals, e.g. IT."),
+    )
+    group = models.CharField(_("group"), max_length=20, choices=Group.choices, default=Group.PARTICIPATING)
+    joined_year = models.PositiveSmallIntegerField(_("joined in"), null=True, blank=True)
+
+    objects = StateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participating State or Partner")
+        verbose_name_plural = _("participating States and Partners")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="state_iso2_two_capitals"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.iso2 = (self.iso2 or "").upper()
+
+    @property
+    def is_participating(self):
+        return self.group == self.Group.PARTICIPATING
+
+    def get_absolute_url(self):
+        return reverse("core:country_detail", args=[self.iso2.lower()])
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("core:topic_detail", args=[self.slug])
+
+
+class SpecialRepresentative(models.Model):
+    """A Special Representative and Co-ordinator for Combating Trafficking in Human Beings."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    term_start = models.DateField(_("term start"))
+    term_start_precision = models.CharField(
+        _("term start known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    term_end = models.DateField(_("term end"), null=True, blank=True, help_text=_("Empty while in office."))
+    term_end_precision = models.CharField(
+        _("term end known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Special Representative")
+        verbose_name_plural = _("Special Representatives")
+        ordering = ["term_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
+                name="representative_term_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.term_end and self.term_start and self.term_end < self.term_start:
+            raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+
+
+class DocumentKind(models.TextChoices):
+    DECISION = "decision", _("decision")
+    REPORT = "report", _("country-visit report")
+    EVENT = "event", _("Alliance event")
+    STATEMENT = "statement", _("Alliance statement")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(status=Status.DRAFT)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def for_country(self, state):
+        return self.filter(states=state)
+
+    def for_topic(self, topic):
+        return self.filter(topics=topic)
+
+    def real(self):
+        """Everything but the synthetic demo corpus."""
+        return self.filter(synthetic=False)
+
+
+class Document(models.Model):
+    """What every kind of document shares. Decisions, country-visit reports and
+    Alliance records extend it (multi-table inheritance), so that relations,
+    files and search treat them all alike."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices, editable=False, db_index=True)
+    title = models.CharField(_("title"), max_length=500)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("The last part of the page address; unique.")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_on = models.DateField(
+        _("publication date"), null=True, blank=True, help_text=_("When the document was made public.")
+    )
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="documents", blank=True)
+    states = models.ManyToManyField(
+        State,
+        verbose_name=_("participating States concerned"),
+        related_name="documents",
+        blank=True,
+    )
+    synthetic = models.BooleanField(
+        _("synthetic"), default=False, editable=False, help_text=_("Generated demo data, never a real record.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    # Each subclass names its kind; the column lets lists and search tell kinds
+    # apart without joining every subclass table.
+    DOCUMENT_KIND = None
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-published_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "kind", "-published_on"], name="document_public_listing"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.DOCUMENT_KIND:
+            self.kind = self.DOCUMENT_KIND
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    DETAIL_URL_NAMES = {
+        DocumentKind.DECISION: "decisions:decision_detail",
+        DocumentKind.REPORT: "decisions:report_detail",
+        DocumentKind.EVENT: "alliance:event_detail",
+        DocumentKind.STATEMENT: "alliance:statement_detail",
+    }
+
+    def get_absolute_url(self):
+        return reverse(self.DETAIL_URL_NAMES[self.kind], args=[self.slug])
+
+    def specific(self):
+        """The subclass instance (Decision, CountryVisitReport, ...)."""
+        for model in Document.__subclasses__():
+            if model.DOCUMENT_KIND == self.kind:
+                return model.objects.get(pk=self.pk)
+        return self
+
+
+class RelationKind(models.TextChoices):
+    REVISES = "revises", _("revises")
+    ADDS_TO = "adds_to", _("adds to")
+    SUPERSEDES = "supersedes", _("supersedes")
+    CORRECTS = "corrects", _("corrects")
+    CITES = "cites", _("cites")
+    LED_TO = "led_to", _("led to")
+
+
+# How a relation reads from its target's side.
+RELATION_INVERSE_LABELS = {
+    RelationKind.REVISES: _("revised by"),
+    RelationKind.ADDS_TO: _("added to by"),
+    RelationKind.SUPERSEDES: _("superseded by"),
+    RelationKind.CORRECTS: _("corrected by"),
+    RelationKind.CITES: _("cited by"),
+    RelationKind.LED_TO: _("resulted from"),
+}
+
+# These describe how one decision's text changes another's.
+DECISION_ONLY_RELATIONS = {
+    RelationKind.REVISES,
+    RelationKind.ADDS_TO,
+    RelationKind.SUPERSEDES,
+    RelationKind.CORRECTS,
+}
+
+
+class DocumentRelationQuerySet(models.QuerySet):
+    def public(self):
+        """Relations whose both ends are published."""
+        return self.filter(source__status=Status.PUBLISHED, target__status=Status.PUBLISHED)
+
+    def touching(self, document):
+        return self.filter(Q(source=document) | Q(target=document))
+
+
+class DocumentRelation(models.Model):
+    """A typed, directed link: SOURCE revises / adds to / cites ... TARGET."""
+
+    source = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="relations_out"
+    )
+    kind = models.CharField(_("relation"), max_length=12, choices=RelationKind.choices)
+    target = models.ForeignKey(
+        Document, verbose_name=_("related document"), on_delete=models.CASCADE, related_name="relations_in"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = DocumentRelationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
+        ordering = ["kind", "target_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "target"], name="relation_unique"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="relation_not_to_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.get_kind_display()} {self.target}"
+
+    @property
+    def inverse_label(self):
+        return RELATION_INVERSE_LABELS[RelationKind(self.kind)]
+
+    def clean(self):
+        if self.source_id and self.target_id and self.source_id == self.target_id:
+            raise ValidationError({"target": _("A document cannot relate to itself.")})
+        if self.kind in DECISION_ONLY_RELATIONS and self.source_id and self.target_id:
+            kinds = {self.source.kind, self.target.kind}
+            if kinds != {DocumentKind.DECISION}:
+                raise ValidationError(
+                    {"kind": _("“%(kind)s” links two decisions.") % {"kind": self.get_kind_display()}}
+                )
+
+
+class AttachmentKind(models.TextChoices):
+    FULL_TEXT = "full_text", _("full text")
+    SUMMARY = "summary", _("summary")
+    ANNEX = "annex", _("annex")
+    AGENDA = "agenda", _("agenda")
+    PRESENTATION = "presentation", _("presentation")
+    STATEMENT = "statement", _("statement")
+    OTHER = "other", _("other")
+
+
+class TextStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for extraction")
+    EXTRACTED = "extracted", _("text extracted")
+    NO_TEXT = "no_text", _("no text found")
+    FAILED = "failed", _("extraction failed")
+
+
+def attachment_upload_to(instance, filename):
+    """A generated name: nothing of the uploaded name reaches the storage path."""
+    from .filetypes import extension_for
+
+    token = uuid.uuid4().hex
+    return f"attachments/{token[:2]}/{token}{extension_for(instance.content_type)}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(document__status=Status.PUBLISHED)
+
+
+class Attachment(models.Model):
+    """A file attached to a document, usually one per language and kind."""
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    kind = models.CharField(_("kind"), max_length=15, choices=AttachmentKind.choices, default=AttachmentKind.FULL_TEXT)
+    language = models.CharField(
+        _("language"), max_length=3, choices=language_choices, default="en", help_text=_("ISO 639-1 code.")
+    )
+    is_original = models.BooleanField(
+        _("original"), default=False, help_text=_("The version in the language the text was adopted in.")
+    )
+    original_name = models.CharField(_("original file name"), max_length=255, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), editable=False, default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False, db_index=True)
+    content_type = models.CharField(_("content type"), max_length=120, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text_status = models.CharField(
+        _("text"), max_length=10, choices=TextStatus.choices, default=TextStatus.PENDING, editable=False
+    )
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True, editable=False)
+    text_error = models.CharField(_("why no text"), max_length=300, blank=True, editable=False)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attached file")
+        verbose_name_plural = _("attached files")
+        ordering = ["document_id", "kind", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "kind", "language"],
+                name="attachment_one_per_kind_and_language",
+                violation_error_message=_("This document already has a file of this kind in this language."),
+            ),
+            models.UniqueConstraint(
+                fields=["document", "kind"],
+                condition=Q(is_original=True),
+                name="attachment_one_original_per_kind",
+                violation_error_message=_("Only one language version of each kind can be the original."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name or self.file.name
+
+    def get_absolute_url(self):
+        return reverse("core:attachment_download", args=[self.pk, self.original_name])
