@@ -21,7 +21,16 @@ class Body(models.TextChoices):
 class DecisionQuerySet(DocumentQuerySet):
     def by_symbol(self):
         """Symbol order: PC.DEC/99 before PC.DEC/557, MC decisions by year then number."""
-        return self.order_by("body", F("year").asc(nulls_first=True), "number", "revision", "addendum", "corrigendum")
+        # A symbol without Rev./Add./Corr. comes before its revisions on every database.
+        first = {"nulls_first": True}
+        return self.order_by(
+            "body",
+            F("year").asc(**first),
+            "number",
+            F("revision").asc(**first),
+            F("addendum").asc(**first),
+            F("corrigendum").asc(**first),
+        )
 
     def of_body(self, body):
         return self.filter(body=body)

@@ -154,6 +154,12 @@ class DocumentQuerySet(models.QuerySet):
     def for_topic(self, topic):
         return self.filter(topics=topic)
 
+    def search(self, query):
+        """Documents matching QUERY's words (see osce_docs/search.py)."""
+        from .search import filter_documents
+
+        return filter_documents(self, query)
+
     def real(self):
         """Everything but the synthetic demo corpus."""
         return self.filter(synthetic=False)
