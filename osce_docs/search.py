@@ -7,10 +7,14 @@ summary; the full-text engine replaces its body without changing callers."""
 from django.db.models import Q
 
 
+def _symbol_lookup(model):
+    from .models import Document
+
+    return "decision__symbol__icontains" if model is Document else "document_ptr__decision__symbol__icontains"
+
+
 def filter_documents(queryset, query):
-    words = (query or "").split()
-    for word in words[:20]:
-        queryset = queryset.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(decision__symbol__icontains=word)
-        )
+    symbol_lookup = _symbol_lookup(queryset.model)
+    for word in (query or "").split()[:20]:
+        queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(**{symbol_lookup: word}))
     return queryset
