@@ -1,0 +1,118 @@
+"""The production profile: it refuses to start without what it needs, passes
+Django's deployment checks, sends a Content-Security-Policy everywhere, logs
+JSON to stdout, and answers /healthz."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from osce_docs import health
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-8f3kd93jf02kd93jf0aa",
+    "ALLOWED_HOSTS": "library.example.org",
+}
+
+
+def run_manage(*args, env=None):
+    environment = {key: value for key, value in os.environ.items() if key not in {"DJANGO_ENV", "SECRET_KEY", "DEBUG"}}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_deployment_checks_pass_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_required_settings(missing):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
+    env[missing] = ""
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert f"{missing} must be set in production" in result.stderr
+
+
+def test_production_refuses_hsts_shorter_than_a_year():
+    result = run_manage("check", env={**PRODUCTION_ENV, "SECURE_HSTS_SECONDS": "3600"})
+    assert result.returncode != 0
+    assert "SECURE_HSTS_SECONDS must be at least a year" in result.stderr
+
+
+def test_production_logs_are_json_lines_on_stdout():
+    code = "import logging, django; django.setup(); logging.getLogger('osce_docs.test').warning('hello', extra={'document_id': 7})"
+    environment = {key: value for key, value in os.environ.items() if key != "DEBUG"}
+    environment.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="osce_docs.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    assert record["message"] == "hello"
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "osce_docs.test"
+    assert record["document_id"] == 7
+    assert "time" in record
+
+
+@pytest.mark.django_db
+def test_every_page_carries_the_content_security_policy(client):
+    response = client.get(reverse("admin:login"))
+    policy = {
+        part.strip().split(" ", 1)[0]: part.strip().split(" ", 1)[1]
+        for part in response["Content-Security-Policy"].split(";")
+    }
+    assert policy["default-src"] == "'self'"
+    assert policy["object-src"] == "'none'"
+    assert policy["base-uri"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["form-action"] == "'self'"
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_database_and_storage_work(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok"}}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_storage_cannot_be_written(client, settings, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = blocker / "media"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "checks": {"database": "ok", "storage": "unavailable"}}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_database_fails(client, monkeypatch):
+    def database_down():
+        raise OSError("connection refused")
+
+    monkeypatch.setitem(health.CHECKS, "database", database_down)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "unavailable"
+    assert "refused" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_leaves_no_probe_file_behind(client, settings):
+    client.get("/healthz")
+    probe_folder = Path(settings.MEDIA_ROOT) / health.PROBE_FOLDER
+    assert list(probe_folder.iterdir()) == []
