@@ -1,0 +1,415 @@
+"""The scenarios ``manage.py benchmark`` measures, and how.
+
+Every request goes through Django's full handler and middleware in this
+process (``django.test.Client``), beside a bare view that returns a short
+constant response through the same stack: the ratio to that floor is the
+figure that compares between machines. Times are server times (no network,
+no browser). The query count comes from one extra request per scenario with
+the queries captured, so that capturing does not slow the timed ones.
+
+A scenario whose page does not exist (yet) is reported as "not available".
+
+This module is also the URLconf the command runs under: the project's URLs
+plus the bare view at an address no one links to.
+"""
+
+import contextlib
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, Resolver404, include, path, resolve, reverse
+
+BARE_PATH = "/__benchmark__/bare/"
+DOWNLOAD_MB = 200
+
+
+def bare_view(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path(BARE_PATH.strip("/") + "/", bare_view),
+    path("", include("osce_docs.urls")),
+]
+
+
+@dataclass
+class Result:
+    scenario: str
+    group: str
+    url: str = ""
+    available: bool = True
+    note: str = ""
+    status: int | None = None
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+    size: int | None = None
+    ratio_p50: float | None = None
+    ratio_p95: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self):
+        return asdict(self)
+
+
+class NotAvailable(Exception):
+    pass
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _content_length(response):
+    if getattr(response, "streaming", False):
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+# --- what to request ----------------------------------------------------------
+
+
+def _url(name, *args, query=""):
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        raise NotAvailable(f"no page named {name}") from None
+    return url + (f"?{query}" if query else "")
+
+
+def _path(url):
+    """A literal address, available only when something answers there."""
+    try:
+        resolve(url.split("?")[0])
+    except Resolver404:
+        raise NotAvailable(f"nothing at {url.split('?')[0]}") from None
+    return url
+
+
+def _first(queryset, what):
+    record = queryset.first()
+    if record is None:
+        raise NotAvailable(f"no published {what} in the database")
+    return record
+
+
+def _absolute(record):
+    try:
+        return record.get_absolute_url()
+    except NoReverseMatch as error:
+        raise NotAvailable(str(error)) from None
+
+
+def _country():
+    from .models import State
+
+    state = State.objects.filter(iso2="IT").first() or State.objects.participating().first()
+    if state is None:
+        raise NotAvailable("no States in the database")
+    return state
+
+
+def _symbol():
+    from decisions.models import Decision
+
+    return _first(Decision.objects.published().filter(revision__isnull=False).order_by("-pk"), "revised decision").symbol
+
+
+def scenarios(deep_page=2000):
+    """(name, group, a function giving the address or raising NotAvailable)."""
+    from alliance.models import AllianceEvent, AllianceStatement
+    from decisions.models import CountryVisitReport, Decision
+
+    def lists(prefix, name, one, three):
+        return [
+            (f"{prefix}: no filter", "list", lambda: _url(name)),
+            (f"{prefix}: one filter", "list", lambda: _url(name, query=one)),
+            (f"{prefix}: three filters", "list", lambda: _url(name, query=three)),
+            (f"{prefix}: page {deep_page:,}", "list", lambda: _url(name, query=f"page={deep_page}")),
+        ]
+
+    return [
+        ("bare Django view", "floor", lambda: BARE_PATH),
+        ("home", "list", lambda: _path("/")),
+        *lists("decisions", "decisions:decision_list", "body=pc", "body=pc&year_from=2000&topic=prevention"),
+        *lists("reports", "decisions:report_list", "country=it", "country=it&year_from=2010&topic=protection"),
+        *lists(
+            "recommendations",
+            "decisions:recommendation_list",
+            "area=protection",
+            "area=protection&year_from=2010&status=implemented",
+        ),
+        *lists("alliance events", "alliance:event_list", "kind=conference", "kind=workshop&year_from=2010&topic=prevention"),
+        ("alliance statements", "list", lambda: _url("alliance:statement_list")),
+        ("countries", "list", lambda: _url("core:country_list")),
+        (
+            "decision detail",
+            "detail",
+            lambda: _absolute(_first(Decision.objects.published().filter(revision__isnull=False).order_by("-pk"), "decision")),
+        ),
+        ("report detail", "detail", lambda: _absolute(_first(CountryVisitReport.objects.published().order_by("-pk"), "report"))),
+        ("event detail", "detail", lambda: _absolute(_first(AllianceEvent.objects.published().order_by("-pk"), "event"))),
+        (
+            "statement detail",
+            "detail",
+            lambda: _absolute(_first(AllianceStatement.objects.published().order_by("-pk"), "statement")),
+        ),
+        ("country dossier", "detail", lambda: _absolute(_country())),
+        ("topic page", "detail", lambda: _url("core:topic_detail", "prevention")),
+        (
+            "recommendations explorer: country, area, status",
+            "list",
+            lambda: _url("decisions:recommendation_list", query="country=it&area=prevention&status=partial"),
+        ),
+        ("search: common word", "search", lambda: _url("search:search", query="q=trafficking")),
+        ("search: rare word", "search", lambda: _url("search:search", query="q=Schuldknechtschaft")),
+        ("search: phrase", "search", lambda: _url("search:search", query="q=%22national+referral+mechanism%22")),
+        ("search: symbol", "search", lambda: _url("search:search", query=f"q={_symbol()}")),
+        ("feed: latest", "feed", lambda: _path("/feeds/latest/")),
+        ("sitemap", "feed", lambda: _path("/sitemap.xml")),
+    ]
+
+
+# --- measuring ----------------------------------------------------------------
+
+
+def measure(client, url, requests, warmup=2):
+    for _ in range(warmup):
+        response = client.get(url)
+        _content_length(response)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        size = _content_length(response)
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        _content_length(response)
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "status": response.status_code,
+        "p50_ms": statistics.median(times),
+        "p95_ms": percentile(times, 0.95),
+        "queries": len(captured.captured_queries),
+        "size": size,
+    }
+
+
+def _rss_kb(field_name):
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field_name + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+@contextlib.contextmanager
+def peak_rss_increase():
+    """The rise of this process's peak resident memory (kB) inside the block.
+    Linux resets the peak ("VmHWM") when 5 is written to /proc/self/clear_refs."""
+    result = {}
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+        baseline = _rss_kb("VmRSS")
+    except OSError:
+        baseline = None
+    yield result
+    if baseline is not None:
+        peak = _rss_kb("VmHWM")
+        result["peak_rss_increase_kb"] = max(0, peak - baseline) if peak is not None else None
+
+
+def measure_download(client, megabytes=DOWNLOAD_MB):
+    """Serve a MEGABYTES file attached to a temporary published document (rolled back
+    afterwards; the file lives in a temporary folder)."""
+    from .models import Attachment, Document, Status
+
+    try:
+        reverse("core:attachment_download", args=[1, "file.pdf"])
+    except NoReverseMatch:
+        raise NotAvailable("no page named core:attachment_download") from None
+    with tempfile.TemporaryDirectory(prefix="osce-benchmark-") as media:
+        name = "attachments/benchmark/large-file.pdf"
+        os.makedirs(os.path.join(media, os.path.dirname(name)))
+        block = os.urandom(1024 * 1024)
+        with open(os.path.join(media, name), "wb") as handle:
+            handle.write(b"%PDF-1.4\n")
+            for _ in range(megabytes):
+                handle.write(block)
+        size = os.path.getsize(os.path.join(media, name))
+        storages = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+        with override_settings(MEDIA_ROOT=media, STORAGES={**_settings_storages(), **storages}):
+            with transaction.atomic():
+                document = Document.objects.create(
+                    title="Benchmark download",
+                    slug="benchmark-download-temporary",
+                    status=Status.PUBLISHED,
+                    synthetic=True,
+                )
+                attachment = Attachment.objects.create(
+                    document=document,
+                    file=name,
+                    original_name="large-file.pdf",
+                    size=size,
+                    sha256="0" * 64,
+                    content_type="application/pdf",
+                )
+                try:
+                    url = _absolute(attachment)
+                    _path(url)
+                    with CaptureQueriesContext(connection) as captured:
+                        with peak_rss_increase() as memory:
+                            started = time.perf_counter()
+                            response = client.get(url)
+                            received = _content_length(response)
+                            elapsed = time.perf_counter() - started
+                finally:
+                    transaction.set_rollback(True)
+    return {
+        "url": url,
+        "status": response.status_code,
+        "p50_ms": elapsed * 1000,
+        "p95_ms": elapsed * 1000,
+        "queries": len(captured.captured_queries),
+        "size": received,
+        "extra": {
+            "throughput_mb_s": round(received / 1024 / 1024 / elapsed, 1) if elapsed else None,
+            **memory,
+        },
+    }
+
+
+def _settings_storages():
+    from django.conf import settings
+
+    return dict(settings.STORAGES)
+
+
+def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, progress=None):
+    """Measure every scenario; returns the Results, the bare view's first."""
+    results = []
+    with override_settings(ROOT_URLCONF=__name__, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        client = Client(raise_request_exception=True)
+        floor = None
+        for name, group, address in scenarios(deep_page):
+            if only and group != "floor" and not any(word in name for word in only):
+                continue
+            result = Result(scenario=name, group=group)
+            try:
+                result.url = address()
+                figures = measure(client, result.url, requests)
+            except NotAvailable as reason:
+                result.available, result.note = False, f"not available ({reason})"
+            except Exception as error:  # a page that fails is a finding, not a crash of the benchmark
+                result.available, result.note = False, f"error: {type(error).__name__}: {error}"[:200]
+            else:
+                for key, value in figures.items():
+                    setattr(result, key, value)
+                if result.status != 200:
+                    result.note = f"HTTP {result.status}"
+            if group == "floor":
+                floor = result
+            results.append(result)
+            if progress:
+                progress(result)
+        if download_mb and (not only or any("download" in word for word in only)):
+            result = Result(scenario=f"download {download_mb} MB file", group="download")
+            try:
+                figures = measure_download(client, download_mb)
+            except NotAvailable as reason:
+                result.available, result.note = False, f"not available ({reason})"
+            except Exception as error:
+                result.available, result.note = False, f"error: {type(error).__name__}: {error}"[:200]
+            else:
+                for key, value in figures.items():
+                    setattr(result, key, value)
+                if result.status != 200:
+                    result.note = f"HTTP {result.status}"
+            results.append(result)
+            if progress:
+                progress(result)
+    if floor and floor.p50_ms:
+        for result in results:
+            if result.available and result.p50_ms is not None and result.group != "download":
+                result.ratio_p50 = result.p50_ms / floor.p50_ms
+                result.ratio_p95 = result.p95_ms / floor.p95_ms
+    return results
+
+
+def corpus_summary():
+    from alliance.models import AllianceEvent, AllianceStatement
+    from decisions.models import CountryVisitReport, Decision, Recommendation
+
+    from .models import Attachment, Document
+
+    return {
+        "database": connection.vendor,
+        "documents": Document.objects.count(),
+        "published": Document.objects.published().count(),
+        "synthetic": Document.objects.filter(synthetic=True).count(),
+        "decisions": Decision.objects.count(),
+        "reports": CountryVisitReport.objects.count(),
+        "events": AllianceEvent.objects.count(),
+        "statements": AllianceStatement.objects.count(),
+        "recommendations": Recommendation.objects.count(),
+        "attachments": Attachment.objects.count(),
+    }
+
+
+def format_table(results):
+    header = ("scenario", "p50 ms", "p95 ms", "queries", "bytes", "p95/bare", "note")
+    rows = []
+    for r in results:
+        if not r.available:
+            rows.append((r.scenario, "", "", "", "", "", r.note))
+            continue
+        note = r.note
+        if r.group == "download":
+            extra = r.extra
+            note = " ".join(
+                filter(
+                    None,
+                    [
+                        note,
+                        f"{extra.get('throughput_mb_s')} MB/s",
+                        f"peak RSS +{extra['peak_rss_increase_kb'] / 1024:.1f} MB"
+                        if extra.get("peak_rss_increase_kb") is not None
+                        else "",
+                    ],
+                )
+            )
+        rows.append(
+            (
+                r.scenario,
+                f"{r.p50_ms:.1f}",
+                f"{r.p95_ms:.1f}",
+                str(r.queries),
+                f"{r.size:,}",
+                f"{r.ratio_p95:.1f}" if r.ratio_p95 is not None else "",
+                note,
+            )
+        )
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["| " + " | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(header)) + " |"]
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        lines.append("| " + " | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)) + " |")
+    return "\n".join(lines)

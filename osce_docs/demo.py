@@ -1,0 +1,743 @@
+"""A deterministic synthetic corpus shaped like the real library, for demos
+and for measuring the site at scale (``manage.py seed_demo``).
+
+Every generated document has ``synthetic=True``; nothing else is generated
+outside documents' own rows (visit periods, recommendations, follow-ups,
+relations, attached-file rows hang off them and go with them), so
+``clear_demo_corpus`` removes exactly what ``generate_demo_corpus`` made.
+
+Speed: the rows are built in chunks and inserted with ``bulk_create`` (and,
+for the per-kind tables of the multi-table models, which ``bulk_create``
+refuses, the same batched INSERT it uses underneath). Document ids are
+assigned here, so a chunk's children, relations and files need no
+round-trip to learn them.
+
+Files: a generated document gets one to four attached-file rows, but their
+bytes are a handful of small real files shared by all rows (one per
+language and format, written once under ``MEDIA_ROOT/demo/``), so downloads
+work without a million files on disk.
+"""
+
+import datetime
+import hashlib
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from alliance.models import AllianceEvent, AllianceStatement, EventKind, PartnerOrganisation, StatementKind
+from decisions.models import (
+    Body,
+    CountryVisitReport,
+    Decision,
+    FollowUp,
+    FollowUpStatus,
+    Recommendation,
+    RecommendationArea,
+    VisitPeriod,
+)
+from decisions.symbols import format_symbol, symbol_slug
+
+from .models import (
+    Attachment,
+    AttachmentKind,
+    Document,
+    DocumentKind,
+    DocumentRelation,
+    RelationKind,
+    SpecialRepresentative,
+    State,
+    Status,
+    TextStatus,
+    Topic,
+)
+
+SEEDS_DIR = Path("/work/shared/seeds")
+FIRST_YEAR, LAST_YEAR = 1976, 2025
+LAST_DAY = datetime.date(LAST_YEAR, 12, 31)
+DRAFT_SHARE = 0.05
+CHUNK = 2000
+BATCH = 1000
+
+# Share of each kind in the corpus (the real one is mostly decisions).
+KIND_WEIGHTS = {
+    DocumentKind.DECISION: 0.62,
+    DocumentKind.REPORT: 0.08,
+    DocumentKind.EVENT: 0.20,
+    DocumentKind.STATEMENT: 0.10,
+}
+# Synthetic symbols stay clear of real ones: Permanent Council numbers from
+# 2001 (the real ones are below 1,600), Ministerial Council numbers from 101
+# each year (real years have a few dozen).
+PC_FIRST, MC_FIRST, NUMBER_MAX = 2001, 101, 99_999
+
+# Real anti-trafficking vocabulary in the OSCE languages, beside the seed texts' words.
+VOCABULARY = {
+    "en": (
+        "trafficking in human beings victims identification referral mechanism labour exploitation "
+        "forced labour domestic servitude sexual exploitation child trafficking prevention protection "
+        "prosecution partnership supply chains recruitment fees debt bondage migrant workers asylum "
+        "unaccompanied children shelters compensation non-punishment principle law enforcement "
+        "judicial co-operation national co-ordinator action plan participating States field operations "
+        "Special Representative country visit recommendations promising practices challenges "
+        "organized crime money laundering financial investigation online recruitment technology "
+        "demand reduction public procurement due diligence survivors assistance reintegration"
+    ),
+    "fr": (
+        "traite des êtres humains victimes identification mécanisme national d'orientation exploitation "
+        "par le travail travail forcé servitude domestique exploitation sexuelle traite des enfants "
+        "prévention protection poursuites partenariat chaînes d'approvisionnement recrutement servitude "
+        "pour dettes travailleurs migrants mineurs non accompagnés hébergement indemnisation "
+        "coopération judiciaire plan d'action États participants Représentante spéciale recommandations"
+    ),
+    "de": (
+        "Menschenhandel Opfer Identifizierung Verweismechanismus Arbeitsausbeutung Zwangsarbeit "
+        "Hausangestellte sexuelle Ausbeutung Kinderhandel Prävention Schutz Strafverfolgung "
+        "Partnerschaft Lieferketten Anwerbung Schuldknechtschaft Wanderarbeitnehmer unbegleitete "
+        "Minderjährige Schutzunterkünfte Entschädigung justizielle Zusammenarbeit Aktionsplan "
+        "Teilnehmerstaaten Sonderbeauftragte Länderbesuch Empfehlungen bewährte Verfahren"
+    ),
+    "ru": (
+        "торговля людьми жертвы выявление национальный механизм перенаправления трудовая эксплуатация "
+        "принудительный труд домашнее подневольное состояние сексуальная эксплуатация торговля детьми "
+        "предупреждение защита уголовное преследование партнёрство цепочки поставок вербовка долговая "
+        "кабала трудящиеся мигранты несопровождаемые дети приюты компенсация судебное сотрудничество "
+        "план действий государства-участники Специальный представитель рекомендации"
+    ),
+    "es": (
+        "trata de seres humanos víctimas identificación mecanismo nacional de derivación explotación "
+        "laboral trabajo forzoso servidumbre doméstica explotación sexual trata de niños prevención "
+        "protección enjuiciamiento asociación cadenas de suministro reclutamiento servidumbre por deudas "
+        "trabajadores migrantes menores no acompañados albergues indemnización plan de acción"
+    ),
+    "it": (
+        "tratta di esseri umani vittime identificazione meccanismo nazionale di referral sfruttamento "
+        "lavorativo lavoro forzato servitù domestica sfruttamento sessuale tratta di minori prevenzione "
+        "protezione perseguimento partenariato catene di approvvigionamento reclutamento servitù per "
+        "debiti lavoratori migranti minori non accompagnati case rifugio risarcimento piano d'azione"
+    ),
+}
+# The files' languages: English originals, often with translations.
+TRANSLATIONS = ("fr", "ru", "de", "es", "it")
+
+TITLE_SUBJECTS = (
+    "Combating Trafficking in Human Beings",
+    "Trafficking in Human Beings for Labour Exploitation",
+    "Enhancing Efforts to Combat Trafficking in Children",
+    "Prevention of Trafficking in Human Beings in Supply Chains",
+    "Protection and Assistance of Victims of Trafficking",
+    "National Referral Mechanisms",
+    "Combating Trafficking for Domestic Servitude",
+    "Strengthening the Prosecution of Traffickers",
+    "Technology and Trafficking in Human Beings",
+    "Trafficking in Human Beings in Mixed Migration Flows",
+    "The Non-Punishment Principle for Victims of Trafficking",
+    "Demand Reduction in Sexual Exploitation",
+    "Co-operation with Civil Society in Combating Trafficking",
+    "Financial Investigations into Trafficking in Human Beings",
+)
+CITIES = ("Vienna", "Helsinki", "Madrid", "Athens", "Ljubljana", "Kyiv", "Vilnius", "Basel", "Hamburg", "Tirana")
+EVENT_LABELS = {
+    EventKind.CONFERENCE: "Alliance against Trafficking in Persons Conference",
+    EventKind.EXPERT_MEETING: "Alliance Expert Meeting",
+    EventKind.WORKSHOP: "Alliance Workshop",
+}
+
+
+def _seed_words():
+    words = []
+    for path in sorted(SEEDS_DIR.glob("*.txt")) if SEEDS_DIR.is_dir() else []:
+        words += re.findall(r"[^\W\d_][\w'’-]*", path.read_text(encoding="utf-8"))
+    return words
+
+
+@dataclass
+class Vocabulary:
+    """Words to draw text from: English from the seed texts and the anti-trafficking
+    terms; other languages from their terms."""
+
+    by_language: dict = field(default_factory=dict)
+    sentences: list = field(default_factory=list)
+
+    @classmethod
+    def build(cls):
+        vocabulary = cls()
+        seed = _seed_words()
+        for language, terms in VOCABULARY.items():
+            words = terms.split()
+            # The seed texts' words weigh most in English, as in real reports.
+            vocabulary.by_language[language] = words + seed if language == "en" else words + words
+        text = " ".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS_DIR.glob("*.txt"))) if (
+            SEEDS_DIR.is_dir()
+        ) else ""
+        vocabulary.sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if 40 <= len(s.strip()) <= 400]
+        if not vocabulary.sentences:
+            vocabulary.sentences = ["The OSCE combats trafficking in human beings through prevention and protection."]
+        return vocabulary
+
+    def words(self, rng, language, count):
+        return rng.choices(self.by_language.get(language, self.by_language["en"]), k=count)
+
+    def paragraph(self, rng, language="en", words=60):
+        chosen = self.words(rng, language, words)
+        chosen[0] = chosen[0].capitalize()
+        return " ".join(chosen) + "."
+
+    def summary(self, rng):
+        return " ".join(rng.sample(self.sentences, k=min(2, len(self.sentences))))
+
+    def pages(self, rng, language, kilobytes):
+        """Extracted text of about KILOBYTES kB, in pages of about 2 kB."""
+        total_words = max(20, int(kilobytes * 1024 / 7))
+        pages = []
+        while total_words > 0:
+            count = min(total_words, 300)
+            pages.append(
+                "\n".join(self.paragraph(rng, language, 50) for _ in range(max(1, count // 50)))
+            )
+            total_words -= count
+        return pages
+
+
+# --- shared files -----------------------------------------------------------
+
+
+def _pdf_bytes(lines):
+    """A small valid one-page PDF with Helvetica text (no dependency needed)."""
+
+    def escape(text):
+        text = text.encode("latin-1", "replace").decode("latin-1")
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    content = "BT /F1 11 Tf 50 780 Td 14 TL " + " ".join(f"({escape(line)}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        "/Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        f"<< /Length {len(content.encode('latin-1'))} >>\nstream\n{content}\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+    extension: str
+
+
+def ensure_shared_files(vocabulary):
+    """One small real file per language (a PDF; Russian as UTF-8 text, which the
+    standard PDF fonts cannot show), written once and shared by every row."""
+    rng = random.Random(0)
+    shared = {}
+    for language in ("en", *TRANSLATIONS):
+        lines = [
+            "SYNTHETIC DEMO FILE - not an OSCE document",
+            *(vocabulary.paragraph(rng, language, 9) for _ in range(30)),
+        ]
+        if language == "ru":
+            content, content_type, extension = "\n".join(lines).encode("utf-8"), "text/plain", ".txt"
+        else:
+            content, content_type, extension = _pdf_bytes(lines), "application/pdf", ".pdf"
+        name = f"demo/synthetic-{language}{extension}"
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        from django.core.files.base import ContentFile
+
+        stored = default_storage.save(name, ContentFile(content))
+        shared[language] = SharedFile(
+            name=stored,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content_type=content_type,
+            extension=extension,
+        )
+    return shared
+
+
+# --- generation ---------------------------------------------------------------
+
+
+def _insert_children(model, objs):
+    """bulk_create for a multi-table child: only its own table, ids given.
+
+    ``bulk_create`` refuses multi-table models because it could not learn the
+    parents' ids; here they are known, so the child rows go in with the same
+    batched INSERT ``bulk_create`` uses."""
+    fields = model._meta.local_concrete_fields
+    manager = model._base_manager
+    size = max(1, min(BATCH, connection.ops.bulk_batch_size(fields, objs)))
+    for start in range(0, len(objs), size):
+        manager._insert(objs[start : start + size], fields=fields)
+
+
+@dataclass
+class Counters:
+    pc_number: int = PC_FIRST
+    mc_numbers: dict = field(default_factory=dict)
+    recent_bases: list = field(default_factory=list)  # [(id, body, number, year, date, variants)]
+    recent_decisions: list = field(default_factory=list)
+    recent_events: list = field(default_factory=list)
+    created: dict = field(default_factory=dict)
+
+
+@dataclass
+class Reference:
+    participating: list
+    states: list
+    topics: list
+    representatives: list
+    partners: list
+
+
+def _reference():
+    participating = list(State.objects.participating().values_list("pk", flat=True))
+    return Reference(
+        participating=participating,
+        states=list(State.objects.values_list("pk", flat=True)),
+        topics=list(Topic.objects.values_list("pk", flat=True)),
+        representatives=list(SpecialRepresentative.objects.values_list("pk", "term_start", "term_end")),
+        partners=list(PartnerOrganisation.objects.values_list("pk", flat=True)),
+    )
+
+
+def _representative_for(reference, day):
+    chosen = reference.representatives[0][0]
+    for pk, start, end in reference.representatives:
+        if start <= day and (end is None or day <= end):
+            return pk
+        if start <= day:
+            chosen = pk
+    return chosen
+
+
+def _day_for(rng, position, total):
+    """Documents get dates spread over fifty years, in order of generation
+    (so revisions follow what they revise)."""
+    span = (datetime.date(LAST_YEAR, 12, 31) - datetime.date(FIRST_YEAR, 1, 1)).days
+    base = int(span * position / max(total, 1))
+    return datetime.date(FIRST_YEAR, 1, 1) + datetime.timedelta(days=min(span, max(0, base + rng.randint(-20, 20))))
+
+
+class CorpusGenerator:
+    def __init__(self, *, documents, seed=1, text_kb=4.0, stdout=None, make_text=True):
+        self.total = documents
+        self.rng = random.Random(seed)
+        self.text_kb = text_kb
+        self.stdout = stdout
+        self.make_text = make_text
+        self.vocabulary = Vocabulary.build()
+        self.counters = Counters()
+        self.reference = _reference()
+        self.now = timezone.now()
+        self.text_sink = None
+
+    def log(self, message):
+        if self.stdout:
+            self.stdout.write(message)
+
+    def run(self):
+        from . import demo_text
+
+        if not self.reference.participating or not self.reference.topics:
+            raise ValueError("The reference data (States, topics) is missing: run migrate first.")
+        self.shared_files = ensure_shared_files(self.vocabulary)
+        self.text_sink = demo_text.TextSink.for_database() if self.make_text else None
+        next_id = (Document.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        self.next_attachment_id = (Attachment.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        self.next_recommendation_id = (Recommendation.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        started = timezone.now()
+        done = 0
+        while done < self.total:
+            size = min(CHUNK, self.total - done)
+            with transaction.atomic():
+                self._chunk(first_id=next_id, position=done, size=size)
+            next_id += size
+            done += size
+            if done % (CHUNK * 10) == 0 or done == self.total:
+                elapsed = (timezone.now() - started).total_seconds()
+                self.log(f"  {done:,} documents ({elapsed:.0f} s)")
+        if self.text_sink:
+            self.text_sink.finish(stdout=self.stdout)
+        _reset_sequences()
+        return dict(self.counters.created)
+
+    def _count(self, name, number):
+        self.counters.created[name] = self.counters.created.get(name, 0) + number
+
+    def _chunk(self, *, first_id, position, size):
+        rng = self.rng
+        kinds = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()), k=size)
+        documents, children = [], {kind: [] for kind in KIND_WEIGHTS}
+        topic_rows, state_rows, relations, endorsements = [], [], [], []
+        periods, recommendations, follow_ups, attachments = [], [], [], []
+        texts = []
+        for offset, kind in enumerate(kinds):
+            pk = first_id + offset
+            day = _day_for(rng, position + offset, self.total)
+            status = Status.DRAFT if rng.random() < DRAFT_SHARE else Status.PUBLISHED
+            build = {
+                DocumentKind.DECISION: self._decision,
+                DocumentKind.REPORT: self._report,
+                DocumentKind.EVENT: self._event,
+                DocumentKind.STATEMENT: self._statement,
+            }[kind]
+            document, child, extra = build(pk, day, status)
+            document.kind = kind
+            document.synthetic = True
+            document.status = status
+            document.summary = document.summary or self.vocabulary.summary(rng)
+            document.created_at = document.updated_at = self.now
+            documents.append(document)
+            children[kind].append(child)
+            for topic in rng.sample(self.reference.topics, k=rng.randint(1, 3)):
+                topic_rows.append(Document.topics.through(document_id=pk, topic_id=topic))
+            for state in extra.get("states", ()):
+                state_rows.append(Document.states.through(document_id=pk, state_id=state))
+            relations += extra.get("relations", ())
+            endorsements += extra.get("endorsements", ())
+            periods += extra.get("periods", ())
+            recommendations += extra.get("recommendations", ())
+            follow_ups += extra.get("follow_ups", ())
+            new_attachments = self._attachments(pk, kind)
+            attachments += new_attachments
+            if self.text_sink:
+                for attachment in new_attachments:
+                    kb = self.text_kb * rng.uniform(0.5, 1.5)
+                    texts.append((attachment, self.vocabulary.pages(rng, attachment.language, kb)))
+
+        Document.objects.bulk_create(documents, batch_size=BATCH)
+        for kind, model in (
+            (DocumentKind.DECISION, Decision),
+            (DocumentKind.REPORT, CountryVisitReport),
+            (DocumentKind.EVENT, AllianceEvent),
+            (DocumentKind.STATEMENT, AllianceStatement),
+        ):
+            _insert_children(model, children[kind])
+            self._count(model._meta.verbose_name_plural, len(children[kind]))
+        Document.topics.through.objects.bulk_create(topic_rows, batch_size=BATCH)
+        Document.states.through.objects.bulk_create(state_rows, batch_size=BATCH)
+        DocumentRelation.objects.bulk_create(relations, batch_size=BATCH)
+        AllianceStatement.endorsed_by.through.objects.bulk_create(endorsements, batch_size=BATCH)
+        VisitPeriod.objects.bulk_create(periods, batch_size=BATCH)
+        Recommendation.objects.bulk_create(recommendations, batch_size=BATCH)
+        FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
+        Attachment.objects.bulk_create(attachments, batch_size=BATCH)
+        if self.text_sink:
+            self.text_sink.add(texts)
+        self._count("documents", len(documents))
+        self._count("drafts", sum(1 for d in documents if d.status == Status.DRAFT))
+        self._count("topic links", len(topic_rows))
+        self._count("State links", len(state_rows))
+        self._count("relations", len(relations))
+        self._count("visit periods", len(periods))
+        self._count("recommendations", len(recommendations))
+        self._count("follow-ups", len(follow_ups))
+        self._count("attached files", len(attachments))
+
+    # --- one document of each kind ---------------------------------------
+
+    def _decision(self, pk, day, status):
+        rng, counters = self.rng, self.counters
+        relations = []
+        revision = addendum = corrigendum = None
+        if counters.recent_bases and rng.random() < 0.18:
+            base = rng.choice(counters.recent_bases)
+            base_id, body, number, year, base_day, variants = base
+            which = rng.choices(("revision", "addendum", "corrigendum"), weights=(5, 3, 2))[0]
+            variants[which] += 1
+            if which == "revision":
+                revision, kind = variants[which], RelationKind.REVISES
+            elif which == "addendum":
+                addendum, kind = variants[which], RelationKind.ADDS_TO
+            else:
+                corrigendum, kind = variants[which], RelationKind.CORRECTS
+            day = max(day, base_day)
+            relations.append(DocumentRelation(source_id=pk, kind=kind, target_id=base_id))
+        else:
+            year = None
+            body = Body.PERMANENT_COUNCIL if rng.random() < 0.8 and counters.pc_number <= NUMBER_MAX else Body.MINISTERIAL_COUNCIL
+            if body == Body.PERMANENT_COUNCIL:
+                number = counters.pc_number
+                counters.pc_number += 1
+            else:
+                year = day.year
+                number = counters.mc_numbers.get(year, MC_FIRST)
+                if number > NUMBER_MAX:
+                    raise ValueError("The symbol space is exhausted: generate fewer documents.")
+                counters.mc_numbers[year] = number + 1
+            counters.recent_bases.append(
+                (pk, body, number, year, day, {"revision": 0, "addendum": 0, "corrigendum": 0})
+            )
+            if len(counters.recent_bases) > 200:
+                counters.recent_bases.pop(0)
+        if counters.recent_decisions and rng.random() < 0.1:
+            cited = rng.choice(counters.recent_decisions)
+            if cited != pk and not any(r.target_id == cited for r in relations):
+                relations.append(DocumentRelation(source_id=pk, kind=RelationKind.CITES, target_id=cited))
+        counters.recent_decisions.append(pk)
+        if len(counters.recent_decisions) > 500:
+            counters.recent_decisions.pop(0)
+        symbol = format_symbol(
+            body=body, number=number, year=year, revision=revision, addendum=addendum, corrigendum=corrigendum
+        )
+        subject = rng.choice(TITLE_SUBJECTS)
+        title = f"Decision No. {number} on {subject}"
+        if revision:
+            title += f" (revision {revision})"
+        elif addendum:
+            title = f"Addendum {addendum} to Decision No. {number} on {subject}"
+        elif corrigendum:
+            title += f" (corrigendum {corrigendum})"
+        place = "Vienna" if body == Body.PERMANENT_COUNCIL else rng.choice(CITIES)
+        meeting = (
+            f"{rng.randint(1, 1600)}th Plenary Meeting" if body == Body.PERMANENT_COUNCIL
+            else f"Meeting of the Ministerial Council, {place}"
+        )
+        common = dict(
+            pk=pk,
+            title=title,
+            slug=symbol_slug(symbol),
+            published_on=min(day + datetime.timedelta(days=rng.randint(0, 20)), LAST_DAY)
+            if status == Status.PUBLISHED
+            else None,
+        )
+        document = Document(**common)
+        child = Decision(
+            document_ptr_id=pk,
+            body=body,
+            number=number,
+            year=year,
+            revision=revision,
+            addendum=addendum,
+            corrigendum=corrigendum,
+            symbol=symbol,
+            adopted_on=day,
+            meeting=meeting,
+            place=place,
+            original_language="en",
+        )
+        states = rng.sample(self.reference.participating, k=rng.choice((0, 0, 0, 1, 2)))
+        return document, child, {"relations": relations, "states": states}
+
+    def _report(self, pk, day, status):
+        rng, vocabulary = self.rng, self.vocabulary
+        # The Special Representative's office exists since 2004.
+        if day.year < 2004:
+            day = datetime.date(2004, 6, 1) + datetime.timedelta(days=rng.randint(0, 365 * 21))
+        country = rng.choice(self.reference.participating)
+        start = day - datetime.timedelta(days=rng.randint(60, 400))
+        periods = []
+        for _ in range(rng.choice((1, 1, 2, 3))):
+            end = start + datetime.timedelta(days=rng.randint(1, 5))
+            periods.append(VisitPeriod(report_id=pk, start_on=start, end_on=end))
+            start = end + datetime.timedelta(days=rng.randint(10, 60))
+        recommendations, follow_ups = [], []
+        areas = list(RecommendationArea.values)
+        statuses = list(FollowUpStatus.values)
+        for number in range(1, rng.randint(5, 30) + 1):
+            rec_id = self.next_recommendation_id
+            self.next_recommendation_id += 1
+            recommendations.append(
+                Recommendation(
+                    pk=rec_id,
+                    report_id=pk,
+                    number=number,
+                    area=rng.choice(areas),
+                    text=vocabulary.paragraph(rng, "en", rng.randint(15, 45)),
+                )
+            )
+            if rng.random() < 0.3:
+                assessed = day
+                for _ in range(rng.randint(1, 2)):
+                    assessed = assessed + datetime.timedelta(days=rng.randint(180, 900))
+                    follow_ups.append(
+                        FollowUp(
+                            recommendation_id=rec_id,
+                            assessed_on=assessed,
+                            status=rng.choice(statuses),
+                            note=vocabulary.paragraph(rng, "en", 12),
+                        )
+                    )
+        document = Document(
+            pk=pk,
+            title=(
+                f"Report by the OSCE Special Representative following a country visit "
+                f"({periods[0].start_on:%B %Y}) no. {pk}"
+            ),
+            slug=f"demo-country-visit-{pk}",
+            published_on=day if status == Status.PUBLISHED else None,
+        )
+        child = CountryVisitReport(
+            document_ptr_id=pk,
+            country_id=country,
+            representative_id=_representative_for(self.reference, day),
+            promising_practices=vocabulary.paragraph(rng, "en", 80),
+            challenges=vocabulary.paragraph(rng, "en", 80),
+        )
+        return document, child, {
+            "states": [country],
+            "periods": periods,
+            "recommendations": recommendations,
+            "follow_ups": follow_ups,
+        }
+
+    def _event(self, pk, day, status):
+        rng = self.rng
+        kind = rng.choices(list(EventKind.values), weights=(2, 3, 3))[0]
+        host = rng.choice(self.reference.participating) if rng.random() < 0.85 else None
+        end = day + datetime.timedelta(days=rng.randint(0, 2))
+        theme = rng.choice(TITLE_SUBJECTS)
+        document = Document(
+            pk=pk,
+            title=f"{EVENT_LABELS[kind]}: {theme} ({day.year}) no. {pk}",
+            slug=f"demo-alliance-event-{pk}",
+            published_on=end if status == Status.PUBLISHED else None,
+        )
+        child = AllianceEvent(
+            document_ptr_id=pk,
+            event_kind=kind,
+            ordinal=None,
+            theme=theme,
+            start_on=day,
+            end_on=end,
+            venue=f"Conference centre, {rng.choice(CITIES)}",
+            host_country_id=host,
+            date_precision="day",
+        )
+        states = [host] if host else []
+        self.counters.recent_events.append(pk)
+        if len(self.counters.recent_events) > 100:
+            self.counters.recent_events.pop(0)
+        return document, child, {"states": states}
+
+    def _statement(self, pk, day, status):
+        rng = self.rng
+        kind = rng.choice(list(StatementKind.values))
+        theme = rng.choice(TITLE_SUBJECTS)
+        document = Document(
+            pk=pk,
+            title=f"Alliance Expert Co-ordination Team {StatementKind(kind).label}: {theme} no. {pk}",
+            slug=f"demo-alliance-statement-{pk}",
+            published_on=day if status == Status.PUBLISHED else None,
+        )
+        child = AllianceStatement(document_ptr_id=pk, statement_kind=kind, issued_on=day, date_precision="day")
+        extra = {"states": rng.sample(self.reference.participating, k=rng.choice((0, 1, 2)))}
+        if self.reference.partners:
+            extra["endorsements"] = [
+                AllianceStatement.endorsed_by.through(alliancestatement_id=pk, partnerorganisation_id=partner)
+                for partner in rng.sample(self.reference.partners, k=min(len(self.reference.partners), rng.randint(0, 3)))
+            ]
+        if self.counters.recent_events and rng.random() < 0.3:
+            extra["relations"] = [
+                DocumentRelation(source_id=rng.choice(self.counters.recent_events), kind=RelationKind.LED_TO, target_id=pk)
+            ]
+        return document, child, extra
+
+    def _attachments(self, document_id, kind):
+        rng = self.rng
+        languages = ["en"] + rng.sample(TRANSLATIONS, k=rng.choice((0, 0, 1, 1, 2, 3)))
+        rows = []
+        kinds = [(AttachmentKind.FULL_TEXT, languages)]
+        if kind == DocumentKind.EVENT and rng.random() < 0.5:
+            kinds.append((AttachmentKind.AGENDA, ["en"]))
+        for attachment_kind, kind_languages in kinds:
+            for language in kind_languages:
+                shared = self.shared_files[language]
+                rows.append(
+                    Attachment(
+                        pk=self.next_attachment_id,
+                        document_id=document_id,
+                        file=shared.name,
+                        kind=attachment_kind,
+                        language=language,
+                        is_original=language == "en",
+                        original_name=f"{attachment_kind.replace('_', '-')}-{document_id}-{language}{shared.extension}",
+                        size=shared.size,
+                        sha256=shared.sha256,
+                        content_type=shared.content_type,
+                        uploaded_at=self.now,
+                        text_status=TextStatus.EXTRACTED,
+                        page_count=1,
+                    )
+                )
+                self.next_attachment_id += 1
+        return rows
+
+
+def _reset_sequences():
+    """Ids were given explicitly: move PostgreSQL's sequences past them."""
+    from django.core.management.color import no_style
+
+    models = [Document, Attachment, Recommendation, VisitPeriod, FollowUp, DocumentRelation]
+    models += [Document.topics.through, Document.states.through, AllianceStatement.endorsed_by.through]
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def synthetic_count():
+    return Document.objects.filter(synthetic=True).count()
+
+
+def generate_demo_corpus(*, documents, seed=1, text_kb=4.0, stdout=None, make_text=True):
+    """Generate DOCUMENTS synthetic documents; returns what was created, by name."""
+    return CorpusGenerator(documents=documents, seed=seed, text_kb=text_kb, stdout=stdout, make_text=make_text).run()
+
+
+def clear_demo_corpus(*, stdout=None):
+    """Delete every synthetic document and what hangs off it, and only that."""
+    from . import demo_text
+
+    synthetic = Document.objects.filter(synthetic=True)
+    total = synthetic.count()
+    if not total:
+        return 0
+    demo_text.clear_synthetic_text()
+    ids = Document.objects.filter(synthetic=True).values("pk")
+    # Bulk deletes by subquery, children first: the ORM's cascade would load
+    # every row of a million-document corpus into memory.
+    with transaction.atomic():
+        FollowUp.objects.filter(recommendation__report__document_ptr__synthetic=True).delete()
+        FollowUp.objects.filter(source__synthetic=True).update(source=None)
+        for queryset in (
+            Recommendation.objects.filter(report_id__in=ids),
+            VisitPeriod.objects.filter(report_id__in=ids),
+            Attachment.objects.filter(document_id__in=ids),
+            DocumentRelation.objects.filter(source_id__in=ids),
+            DocumentRelation.objects.filter(target_id__in=ids),
+            Document.topics.through.objects.filter(document_id__in=ids),
+            Document.states.through.objects.filter(document_id__in=ids),
+            AllianceStatement.endorsed_by.through.objects.filter(alliancestatement_id__in=ids),
+            Decision.objects.filter(document_ptr_id__in=ids),
+            CountryVisitReport.objects.filter(document_ptr_id__in=ids),
+            AllianceEvent.objects.filter(document_ptr_id__in=ids),
+            AllianceStatement.objects.filter(document_ptr_id__in=ids),
+        ):
+            queryset._raw_delete(queryset.db)
+        Document.objects.filter(synthetic=True)._raw_delete(Document.objects.db)
+    if stdout:
+        stdout.write(f"Removed {total:,} synthetic documents.")
+    return total

@@ -1,0 +1,49 @@
+"""The benchmark command runs on a small corpus and reports every scenario."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from osce_docs import benchmark
+
+pytestmark = pytest.mark.django_db
+
+
+def test_benchmark_reports_every_scenario_beside_the_bare_view(tmp_path):
+    call_command("seed_demo", "--documents", "200", stdout=StringIO())
+    out = StringIO()
+    report = tmp_path / "benchmark.json"
+    call_command("benchmark", "--requests", "2", "--download-mb", "1", "--json", str(report), stdout=out)
+    text = out.getvalue()
+    payload = json.loads(report.read_text())
+    names = [result["scenario"] for result in payload["results"]]
+    assert names[0] == "bare Django view"
+    for name, _group, _address in benchmark.scenarios():
+        assert name in names
+        assert name in text
+    assert "download 1 MB file" in names
+    assert payload["corpus"]["synthetic"] == 200
+    bare = payload["results"][0]
+    assert bare["available"] and bare["status"] == 200 and bare["queries"] == 0 and bare["ratio_p95"] == 1.0
+    for result in payload["results"]:
+        if result["available"]:
+            assert result["p95_ms"] >= result["p50_ms"] > 0
+            assert result["status"] == 200, result
+            assert result["size"] > 0
+        else:
+            assert result["note"].startswith("not available"), result
+
+
+def test_percentiles_interpolate_between_ordered_values():
+    assert benchmark.percentile([5, 1, 3], 0.5) == 3
+    assert benchmark.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21], 0.95) == 20
+    assert benchmark.percentile([7], 0.95) == 7
+
+
+def test_benchmark_refuses_zero_requests():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("benchmark", "--requests", "0", stdout=StringIO())

@@ -1,0 +1,129 @@
+"""The synthetic corpus generator (manage.py seed_demo)."""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+
+from alliance.models import AllianceEvent, AllianceStatement
+from decisions.models import CountryVisitReport, Decision, FollowUp, Recommendation
+from decisions.symbols import parse_symbol
+from osce_docs.models import Attachment, Document, DocumentKind, DocumentRelation, Status
+from tests.factories import AttachmentFactory, DecisionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def corpus():
+    seed("--documents", "300", "--seed", "7")
+    return Document.objects.filter(synthetic=True)
+
+
+def test_generates_the_number_of_documents_asked_for_all_marked_synthetic(corpus):
+    assert corpus.count() == 300
+    assert Document.objects.filter(synthetic=False).count() == Document.objects.real().count()
+    assert not Document.objects.real().filter(slug__startswith="demo-").exists()
+
+
+def test_every_kind_is_generated_with_its_own_row(corpus):
+    kinds = Counter(corpus.values_list("kind", flat=True))
+    assert set(kinds) == set(DocumentKind.values)
+    assert Decision.objects.filter(synthetic=True).count() == kinds[DocumentKind.DECISION]
+    assert CountryVisitReport.objects.filter(synthetic=True).count() == kinds[DocumentKind.REPORT]
+    assert AllianceEvent.objects.filter(synthetic=True).count() == kinds[DocumentKind.EVENT]
+    assert AllianceStatement.objects.filter(synthetic=True).count() == kinds[DocumentKind.STATEMENT]
+
+
+def test_a_few_percent_are_drafts_and_drafts_have_no_publication_date(corpus):
+    drafts = corpus.filter(status=Status.DRAFT)
+    assert 0 < drafts.count() < 0.15 * corpus.count()
+    assert not drafts.exclude(published_on=None).exists()
+    assert not corpus.filter(status=Status.PUBLISHED, published_on=None).exists()
+
+
+def test_decision_symbols_are_valid_and_match_their_parts_and_slugs(corpus):
+    for decision in Decision.objects.filter(synthetic=True):
+        assert decision.symbol == decision.compute_symbol()
+        parsed = parse_symbol(decision.symbol)
+        assert (parsed.body, parsed.number, parsed.revision) == (decision.body, decision.number, decision.revision)
+        assert decision.slug == decision.symbol.lower().replace(".", "-").replace("/", "-")
+
+
+def test_revisions_addenda_and_corrigenda_point_at_the_decision_they_change(corpus):
+    variants = Decision.objects.filter(synthetic=True).exclude(revision=None, addendum=None, corrigendum=None)
+    assert variants.exists()
+    for variant in variants:
+        relation = DocumentRelation.objects.get(source=variant, kind__in=["revises", "adds_to", "corrects"])
+        base = Decision.objects.get(pk=relation.target_id)
+        assert (base.body, base.number, base.year) == (variant.body, variant.number, variant.year)
+        assert (base.revision, base.addendum, base.corrigendum) == (None, None, None)
+        assert base.adopted_on <= variant.adopted_on
+
+
+def test_reports_have_visit_periods_and_five_to_thirty_numbered_recommendations(corpus):
+    reports = CountryVisitReport.objects.filter(synthetic=True)
+    assert reports.exists()
+    for report in reports:
+        assert 1 <= report.visit_periods.count() <= 3
+        numbers = list(report.recommendations.values_list("number", flat=True))
+        assert 5 <= len(numbers) <= 30
+        assert numbers == list(range(1, len(numbers) + 1))
+        assert report.states.filter(pk=report.country_id).exists()
+    assert FollowUp.objects.filter(recommendation__report__in=reports).exists()
+    assert len(set(Recommendation.objects.values_list("area", flat=True))) > 3
+
+
+def test_every_document_has_topics_and_files_whose_bytes_exist(corpus):
+    assert not corpus.filter(topics=None).exists()
+    assert not corpus.filter(attachments=None).exists()
+    attachment = Attachment.objects.filter(document__synthetic=True, language="ru").first()
+    with attachment.file.open("rb") as handle:
+        content = handle.read()
+    assert len(content) == attachment.size
+    assert "SYNTHETIC" in content.decode("utf-8")
+    for name in set(Attachment.objects.filter(document__synthetic=True).values_list("file", flat=True)):
+        assert default_storage.exists(name)
+
+
+def test_the_same_seed_gives_the_same_corpus():
+    seed("--documents", "120", "--seed", "3")
+    first = list(Document.objects.filter(synthetic=True).order_by("pk").values_list("slug", "title", "status"))
+    seed("--clear", "--documents", "120", "--seed", "3")
+    second = list(Document.objects.filter(synthetic=True).order_by("pk").values_list("slug", "title", "status"))
+    assert first == second
+    seed("--clear", "--documents", "120", "--seed", "4")
+    third = list(Document.objects.filter(synthetic=True).order_by("pk").values_list("slug", "title", "status"))
+    assert third != first
+
+
+def test_clear_removes_only_synthetic_records():
+    real = DecisionFactory(published=True)
+    AttachmentFactory(document=real)
+    seed("--documents", "150")
+    seed("--clear")
+    assert not Document.objects.filter(synthetic=True).exists()
+    assert not Attachment.objects.filter(document__synthetic=True).exists()
+    assert Document.objects.filter(pk=real.pk).exists()
+    assert real.attachments.count() == 1
+    assert Recommendation.objects.filter(report__synthetic=True).count() == 0
+
+
+def test_seeding_twice_without_clear_is_refused_with_a_clear_message():
+    seed("--documents", "20")
+    with pytest.raises(CommandError, match="--clear"):
+        seed("--documents", "20")
+
+
+def test_documents_created_after_the_corpus_get_fresh_ids():
+    seed("--documents", "50")
+    later = DecisionFactory()
+    assert later.pk > Document.objects.filter(synthetic=True).order_by("-pk").first().pk
