@@ -199,8 +199,30 @@ class FollowUpStatus(models.TextChoices):
 
 
 class RecommendationQuerySet(models.QuerySet):
-    def public(self):
+    def published(self):
+        """Recommendations of published reports: the only ones the public sees."""
         return self.filter(report__status=Status.PUBLISHED)
+
+    def public(self):
+        return self.published()
+
+    def for_country(self, state):
+        return self.filter(report__country=state)
+
+    def for_listing(self):
+        """With their report, its country and representative, the latest
+        follow-up status and every follow-up in date order: a fixed number of queries."""
+        return (
+            self.with_latest_status()
+            .select_related("report", "report__country", "report__representative")
+            .prefetch_related(models.Prefetch("follow_ups", queryset=FollowUp.objects.select_related("source")))
+        )
+
+    def search(self, query):
+        """Recommendations whose text holds every word of QUERY."""
+        from osce_docs.search import filter_recommendations
+
+        return filter_recommendations(self, query)
 
     def with_latest_status(self):
         latest = FollowUp.objects.filter(recommendation=OuterRef("pk")).order_by("-assessed_on", "-id")

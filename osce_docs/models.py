@@ -7,7 +7,8 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,17 @@ class StateQuerySet(models.QuerySet):
 
     def partners(self):
         return self.exclude(group=State.Group.PARTICIPATING)
+
+    def with_document_counts(self):
+        """Each State with `document_total`: the published documents concerning it."""
+        concerning = Document.objects.published().concerning_state_ref(OuterRef("pk"))
+        return self.annotate(document_total=_count_subquery(concerning))
+
+
+def _count_subquery(queryset):
+    """COUNT(*) of QUERYSET as a subquery: one query whatever the number of rows outside it."""
+    counted = queryset.order_by().annotate(total=Func(F("pk"), function="COUNT")).values("total")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
 class State(models.Model):
@@ -75,10 +87,19 @@ class State(models.Model):
         return reverse("core:country_detail", args=[self.iso2.lower()])
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_document_counts(self):
+        """Each topic with `document_total`: its published documents."""
+        tagged = Document.objects.published().filter(topics=OuterRef("pk"))
+        return self.annotate(document_total=_count_subquery(tagged))
+
+
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("topic")
@@ -163,6 +184,31 @@ class DocumentQuerySet(models.QuerySet):
     def real(self):
         """Everything but the synthetic demo corpus."""
         return self.filter(synthetic=False)
+
+    def concerning(self, state):
+        """Documents about STATE: naming it, reports on a visit to it, events it hosted."""
+        return self.concerning_state_ref(state)
+
+    def concerning_state_ref(self, state):
+        # A semi-join for the many-to-many part, so that a document naming
+        # several States is still one row (and counts once).
+        # Given OuterRef("pk") (a State row of an enclosing query), the semi-join
+        # sits one level deeper and must reach one level further out.
+        nested = OuterRef(state) if isinstance(state, OuterRef) else state
+        named = Document.states.through.objects.filter(state=nested).values("document_id")
+        prefix = "" if self.model is Document else "document_ptr__"
+        return self.filter(
+            Q(pk__in=named)
+            | Q(**{f"{prefix}countryvisitreport__country": state})
+            | Q(**{f"{prefix}allianceevent__host_country": state})
+        )
+
+    def for_cards(self):
+        """What a document card shows, in a fixed number of queries."""
+        queryset = self.prefetch_related("topics")
+        if self.model is Document:
+            queryset = queryset.annotate(card_symbol=F("decision__symbol"))
+        return queryset
 
 
 class Document(models.Model):
@@ -359,8 +405,12 @@ def attachment_upload_to(instance, filename):
 
 
 class AttachmentQuerySet(models.QuerySet):
-    def public(self):
+    def published(self):
+        """Files of published documents: the only ones anyone may download."""
         return self.filter(document__status=Status.PUBLISHED)
+
+    def public(self):
+        return self.published()
 
 
 class Attachment(models.Model):

@@ -18,3 +18,10 @@ def filter_documents(queryset, query):
     for word in (query or "").split()[:20]:
         queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(**{symbol_lookup: word}))
     return queryset
+
+
+def filter_recommendations(queryset, query):
+    """Recommendations whose text holds every word of QUERY (`Recommendation.objects.search`)."""
+    for word in (query or "").split()[:20]:
+        queryset = queryset.filter(text__icontains=word)
+    return queryset

@@ -1,13 +1,33 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 
-from osce_docs.health import healthz
+from . import feeds, views
+from .health import healthz
+from .sitemaps import sitemaps
 
 admin.site.site_header = "OSCE anti-trafficking document library"
 admin.site.site_title = "Document library admin"
 admin.site.index_title = "Documents and reference data"
 
+# The shared pages (home, search, countries, topics, files) under the `core` namespace.
+core_patterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("countries/", views.CountryListView.as_view(), name="country_list"),
+    path("countries/<str:iso2>/", views.CountryDetailView.as_view(), name="country_detail"),
+    path("topics/", views.TopicListView.as_view(), name="topic_list"),
+    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("files/<int:pk>/<str:name>", views.attachment_download, name="attachment_download"),
+    path("feeds/latest/", feeds.LatestDocumentsFeed(), name="latest_feed"),
+]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("", include((core_patterns, "core"))),
+    path("", include("decisions.urls")),
+    path("alliance/", include("alliance.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

@@ -1,0 +1,34 @@
+"""Filters of the Alliance events and statements lists."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from osce_docs.filters import TopicFilter, WordsFilter, YearFilter
+
+from .models import AllianceEvent, AllianceStatement, EventKind, StatementKind
+
+
+class EventFilter(django_filters.FilterSet):
+    q = WordsFilter(help_text=_("Words in the title or summary."))
+    kind = django_filters.ChoiceFilter(
+        field_name="event_kind", label=_("Kind of event"), choices=EventKind.choices, empty_label=_("Any kind")
+    )
+    year = YearFilter(field_name="start_on", lookup_expr="year", label=_("Year"))
+    topic = TopicFilter(field_name="topics")
+
+    class Meta:
+        model = AllianceEvent
+        fields = []
+
+
+class StatementFilter(django_filters.FilterSet):
+    q = WordsFilter(help_text=_("Words in the title or summary."))
+    kind = django_filters.ChoiceFilter(
+        field_name="statement_kind", label=_("Kind"), choices=StatementKind.choices, empty_label=_("Any kind")
+    )
+    year = YearFilter(field_name="issued_on", lookup_expr="year", label=_("Year"))
+    topic = TopicFilter(field_name="topics")
+
+    class Meta:
+        model = AllianceStatement
+        fields = []

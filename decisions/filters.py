@@ -1,0 +1,89 @@
+"""Filters of the decisions, country-visit reports and recommendations lists."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from osce_docs.filters import (
+    CountryFilter,
+    OrderingChoiceFilter,
+    RepresentativeFilter,
+    TopicFilter,
+    WordsFilter,
+    YearFilter,
+)
+
+from .models import CountryVisitReport, Decision, FollowUpStatus, Recommendation, RecommendationArea
+
+BODY_CHOICES = [("pc", _("Permanent Council")), ("mc", _("Ministerial Council"))]
+
+DECISION_ORDERINGS = {
+    "newest": (_("Newest first"), lambda qs: qs.order_by("-adopted_on", "-number", "-pk")),
+    "oldest": (_("Oldest first"), lambda qs: qs.order_by("adopted_on", "number", "pk")),
+    "symbol": (_("By symbol"), lambda qs: qs.by_symbol()),
+}
+
+
+class DecisionFilter(django_filters.FilterSet):
+    q = WordsFilter(help_text=_("Words in the symbol, title or summary."))
+    body = django_filters.ChoiceFilter(
+        label=_("Body"), choices=BODY_CHOICES, empty_label=_("Both Councils"), method="filter_body"
+    )
+    year = YearFilter(field_name="adopted_on", lookup_expr="year", label=_("Year adopted"))
+    year_from = YearFilter(field_name="adopted_on", lookup_expr="year__gte", label=_("From year"))
+    year_to = YearFilter(field_name="adopted_on", lookup_expr="year__lte", label=_("To year"))
+    topic = TopicFilter(field_name="topics")
+    country = CountryFilter(field_name="states", label=_("Country named"))
+    ordering = OrderingChoiceFilter(orderings=DECISION_ORDERINGS)
+
+    class Meta:
+        model = Decision
+        fields = []
+
+    def filter_body(self, queryset, name, value):
+        return queryset.of_body(value.upper())
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.is_bound or not self.form.cleaned_data.get("ordering"):
+            queryset = DECISION_ORDERINGS["newest"][1](queryset)
+        return queryset
+
+
+class ReportFilter(django_filters.FilterSet):
+    q = WordsFilter(help_text=_("Words in the title or summary."))
+    country = CountryFilter(field_name="country")
+    year = YearFilter(field_name="published_on", lookup_expr="year", label=_("Year published"))
+    representative = RepresentativeFilter(field_name="representative")
+    topic = TopicFilter(field_name="topics")
+
+    class Meta:
+        model = CountryVisitReport
+        fields = []
+
+
+LATEST_STATUS_CHOICES = [*FollowUpStatus.choices, ("none", _("not yet assessed"))]
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    q = WordsFilter(help_text=_("Words in the recommendation."))
+    country = CountryFilter(field_name="report__country")
+    area = django_filters.ChoiceFilter(label=_("Area"), choices=RecommendationArea.choices, empty_label=_("Any area"))
+    year = YearFilter(field_name="report__published_on", lookup_expr="year", label=_("Year of the report"))
+    representative = RepresentativeFilter(field_name="report__representative")
+    status = django_filters.ChoiceFilter(
+        label=_("Latest follow-up status"),
+        choices=LATEST_STATUS_CHOICES,
+        empty_label=_("Any status"),
+        method="filter_status",
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        # `latest_status` is the annotation of RecommendationQuerySet.with_latest_status().
+        if value == "none":
+            return queryset.filter(latest_status__isnull=True)
+        return queryset.filter(latest_status=value)

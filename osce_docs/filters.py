@@ -1,0 +1,124 @@
+"""Filters the public lists share: words, year, country, topic.
+
+Every filter validates its value through a form field, so a wrong value
+(``?year=abc``, ``?country=zz``) becomes a message on the page, never a
+database error."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import SpecialRepresentative, State, Topic
+
+# Bounds keep year lookups inside what a date can hold (year 99999 would
+# otherwise fail when the lookup builds its date range).
+MIN_YEAR, MAX_YEAR = 1975, 2100
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "e.g. 2007"}))
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = YearField
+
+
+class StateCodeField(forms.ModelChoiceField):
+    """A State by its ISO code, in either case (`it` as in the country page's address, or `IT`)."""
+
+    def to_python(self, value):
+        return super().to_python(value.strip().upper() if isinstance(value, str) else value)
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class CountryFilter(django_filters.ModelChoiceFilter):
+    field_class = StateCodeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", State.objects.all())
+        kwargs.setdefault("to_field_name", "iso2")
+        kwargs.setdefault("label", _("Country"))
+        kwargs.setdefault("empty_label", _("Any country"))
+        super().__init__(*args, **kwargs)
+
+
+class TopicFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Topic.objects.all())
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("label", _("Topic"))
+        kwargs.setdefault("empty_label", _("Any topic"))
+        super().__init__(*args, **kwargs)
+
+
+class RepresentativeFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", SpecialRepresentative.objects.all())
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("label", _("Special Representative"))
+        kwargs.setdefault("empty_label", _("Any Special Representative"))
+        super().__init__(*args, **kwargs)
+
+
+class WordsFilter(django_filters.CharFilter):
+    """Words through the one search entry point (`.search(q)` on the queryset)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Words"))
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        return qs.search(value) if value else qs
+
+
+class OrderingChoiceFilter(django_filters.ChoiceFilter):
+    """`ordering=newest|oldest|...`: each choice names a function of the queryset."""
+
+    def __init__(self, *args, orderings, **kwargs):
+        self.orderings = orderings
+        kwargs.setdefault("label", _("Order"))
+        kwargs.setdefault("empty_label", None)
+        kwargs["choices"] = [(key, label) for key, (label, _order) in orderings.items()]
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in self.orderings:
+            return self.orderings[value][1](qs)
+        return qs
+
+
+def active_filters(filterset, request):
+    """What the visitor filtered by, each with the address that removes it.
+
+    Returns [(label, shown value, url)]: only valid values count, and removing
+    a filter goes back to the first page."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return []
+    form = filterset.form
+    active = []
+    for name, field in form.fields.items():
+        if name == "ordering":
+            continue
+        raw = request.GET.get(name, "")
+        value = form.cleaned_data.get(name)
+        if raw.strip() == "" or value in (None, ""):
+            continue
+        if hasattr(field, "choices") and not isinstance(field, forms.ModelChoiceField):
+            shown = dict(field.choices).get(value, value)
+        else:
+            shown = field.label_from_instance(value) if isinstance(field, forms.ModelChoiceField) else value
+        params = request.GET.copy()
+        params.pop(name, None)
+        params.pop("page", None)
+        query = params.urlencode()
+        active.append((field.label, shown, f"{request.path}?{query}" if query else request.path))
+    return active

@@ -1,0 +1,85 @@
+"""Template helpers of the public pages: dates as precise as the sources,
+the file matrix, language names."""
+
+from django import template
+from django.template.defaultfilters import date as format_date
+
+from ..filetypes import format_label
+from ..languages import OFFICIAL_LANGUAGES, language_name, language_sort_key
+from ..models import AttachmentKind, DatePrecision
+
+register = template.Library()
+
+
+@register.filter
+def precise_date(value, precision=DatePrecision.DAY):
+    """'17 June 2013', 'June 2006' or '2005', as far as the date is known."""
+    if not value:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return format_date(value, "Y")
+    if precision == DatePrecision.MONTH:
+        return format_date(value, "F Y")
+    return format_date(value, "j F Y")
+
+
+@register.simple_tag
+def date_span(start, end, precision=DatePrecision.DAY):
+    """'17–18 June 2013', '30 June – 2 July 2013', 'June 2006': a period without repeating itself."""
+    if not start:
+        return ""
+    if not end or end == start:
+        return precise_date(start, precision)
+    if precision == DatePrecision.YEAR:
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    if precision == DatePrecision.MONTH:
+        if (start.year, start.month) == (end.year, end.month):
+            return precise_date(start, precision)
+        if start.year == end.year:
+            return f"{format_date(start, 'F')} – {format_date(end, 'F Y')}"
+        return f"{precise_date(start, precision)} – {precise_date(end, precision)}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{format_date(end, 'j F Y')}"
+    if start.year == end.year:
+        return f"{format_date(start, 'j F')} – {format_date(end, 'j F Y')}"
+    return f"{precise_date(start)} – {precise_date(end)}"
+
+
+@register.filter
+def language(code):
+    return language_name(code)
+
+
+@register.filter
+def file_format(content_type):
+    return format_label(content_type) or content_type
+
+
+@register.inclusion_tag("includes/file_matrix.html")
+def file_matrix(attachments, caption=""):
+    """Files as a table of kind by language: the six OSCE languages always
+    (a gap shows a missing version), other languages when a file has one."""
+    attachments = list(attachments)
+    present = {a.language for a in attachments}
+    languages = sorted(set(OFFICIAL_LANGUAGES) | present, key=language_sort_key)
+    by_cell = {(a.kind, a.language): a for a in attachments}
+    kind_order = list(AttachmentKind.values)
+    kinds = sorted({a.kind for a in attachments}, key=lambda k: kind_order.index(k) if k in kind_order else 99)
+    labels = dict(AttachmentKind.choices)
+    rows = [
+        {"kind": labels.get(kind, kind), "cells": [(code, by_cell.get((kind, code))) for code in languages]}
+        for kind in kinds
+    ]
+    return {
+        "caption": caption,
+        "languages": [(code, language_name(code)) for code in languages],
+        "rows": rows,
+    }
+
+
+@register.filter
+def status_label(value):
+    """A follow-up status code as words ('partial' -> 'partially implemented')."""
+    from decisions.models import FollowUpStatus
+
+    return dict(FollowUpStatus.choices).get(value, value)

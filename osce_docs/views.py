@@ -1,0 +1,246 @@
+"""The public pages every kind shares: home, search, countries, topics, files;
+and the mixins the apps' public views are built on."""
+
+from urllib.parse import quote
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+from unidecode import unidecode
+
+from .filters import active_filters
+from .models import Attachment, Document, DocumentKind, DocumentRelation, State, Topic
+
+PAGE_SIZE = 25
+
+
+class PublishedMixin:
+    """The one place the public side narrows to published records.
+
+    `get_queryset()` starts from the model's `.published()`; views needing a
+    second list (a country's reports, a topic's documents) ask `published(Model)`."""
+
+    def published(self, model):
+        return model._default_manager.published()
+
+    def get_queryset(self):
+        return self.published(self.model)
+
+
+class FilteredListView(PublishedMixin, FilterView):
+    """A filtered, paginated public list with its count, active filters and feed."""
+
+    paginate_by = PAGE_SIZE
+    feed_url_name = None
+    noun = _("document")
+    noun_plural = _("documents")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator, page = context.get("paginator"), context.get("page_obj")
+        if paginator is not None and page is not None:
+            context["page_range"] = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        query = params.urlencode()
+        if self.feed_url_name:
+            feed_url = reverse(self.feed_url_name)
+            context["feed_url"] = f"{feed_url}?{query}" if query else feed_url
+        context.update(
+            active_filters=active_filters(self.filterset, self.request),
+            noun=self.noun,
+            noun_plural=self.noun_plural,
+        )
+        return context
+
+
+class DocumentDetailView(PublishedMixin, DetailView):
+    """A published document's page: its files and its relations both ways."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        document = self.object
+        relations = (
+            DocumentRelation.objects.public()
+            .touching(document)
+            .select_related("source", "target", "source__decision", "target__decision")
+            .order_by("kind", "source__published_on", "target__published_on")
+        )
+        context["relations"] = [
+            {
+                "label": relation.get_kind_display() if relation.source_id == document.pk else relation.inverse_label,
+                "other": relation.target if relation.source_id == document.pk else relation.source,
+                "note": relation.note,
+            }
+            for relation in relations
+        ]
+        context["attachments"] = document.attachments.all()
+        return context
+
+
+class HomeView(PublishedMixin, TemplateView):
+    template_name = "osce_docs/home.html"
+    latest_per_kind = 4
+
+    def get_context_data(self, **kwargs):
+        from alliance.models import AllianceEvent, AllianceStatement
+        from decisions.models import CountryVisitReport, Decision, Recommendation
+
+        context = super().get_context_data(**kwargs)
+        n = self.latest_per_kind
+        context.update(
+            counts={
+                "decisions": self.published(Decision).count(),
+                "reports": self.published(CountryVisitReport).count(),
+                "recommendations": self.published(Recommendation).count(),
+                "events": self.published(AllianceEvent).count(),
+                "statements": self.published(AllianceStatement).count(),
+            },
+            latest_decisions=self.published(Decision).for_cards()[:n],
+            latest_reports=self.published(CountryVisitReport).for_cards().select_related("country")[:n],
+            latest_events=self.published(AllianceEvent).for_cards()[:n],
+            latest_statements=self.published(AllianceStatement).for_cards()[:n],
+            countries=State.objects.with_document_counts().filter(document_total__gt=0).order_by("name"),
+            topics=Topic.objects.with_document_counts().filter(document_total__gt=0),
+        )
+        return context
+
+
+class SearchView(PublishedMixin, ListView):
+    """Every kind of document matching the words, newest first."""
+
+    model = Document
+    template_name = "osce_docs/search.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        if not self.query:
+            return super().get_queryset().none()
+        return super().get_queryset().search(self.query).for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.query
+        if context.get("page_obj"):
+            context["page_range"] = context["paginator"].get_elided_page_range(context["page_obj"].number)
+        return context
+
+
+class CountryListView(TemplateView):
+    template_name = "osce_docs/country_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        states = list(State.objects.with_document_counts())
+        context["participating"] = [s for s in states if s.is_participating]
+        context["partners"] = [s for s in states if not s.is_participating]
+        return context
+
+
+class CountryDetailView(PublishedMixin, DetailView):
+    """A country's dossier: visits and reports, recommendations and what became
+    of them, decisions naming it, Alliance events it hosted."""
+
+    model = State
+    template_name = "osce_docs/country_detail.html"
+    context_object_name = "country"
+
+    def get_queryset(self):
+        return State.objects.all()
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(State, iso2=self.kwargs["iso2"].upper())
+
+    def get_context_data(self, **kwargs):
+        from alliance.models import AllianceEvent, AllianceStatement
+        from decisions.models import CountryVisitReport, Decision, Recommendation
+
+        context = super().get_context_data(**kwargs)
+        state = self.object
+        context.update(
+            reports=self.published(CountryVisitReport)
+            .filter(country=state)
+            .select_related("representative")
+            .prefetch_related("visit_periods")
+            .order_by("-published_on"),
+            recommendations=self.published(Recommendation)
+            .for_country(state)
+            .for_listing()
+            .order_by("-report__published_on", "report_id", "number"),
+            decisions=self.published(Decision).for_country(state).for_cards(),
+            events=self.published(AllianceEvent).held_in(state).for_cards(),
+            statements=self.published(AllianceStatement).for_country(state).for_cards(),
+        )
+        return context
+
+
+class TopicListView(TemplateView):
+    template_name = "osce_docs/topic_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["topics"] = Topic.objects.with_document_counts()
+        return context
+
+
+class TopicDetailView(PublishedMixin, ListView):
+    """Every published document on one topic, newest first."""
+
+    template_name = "osce_docs/topic_detail.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        return self.published(Document).for_topic(self.topic).for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["topic"] = self.topic
+        if context.get("page_obj"):
+            context["page_range"] = context["paginator"].get_elided_page_range(context["page_obj"].number)
+        return context
+
+
+def content_disposition(filename, *, as_attachment=True):
+    """RFC 6266: an ASCII `filename` for old clients and the exact name as
+    RFC 5987 `filename*` (UTF-8, percent-encoded) for everyone else."""
+    fallback = unidecode(filename).replace("\\", "_").replace('"', "'").strip() or "file"
+    fallback = "".join(ch if 32 <= ord(ch) < 127 else "_" for ch in fallback)
+    disposition = "attachment" if as_attachment else "inline"
+    value = f'{disposition}; filename="{fallback}"'
+    if fallback != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
+
+
+@require_safe
+def attachment_download(request, pk, name):
+    """A published document's file, streamed from storage under its original name."""
+    attachment = get_object_or_404(PublishedMixin().published(Attachment), pk=pk)
+    if name != attachment.original_name:
+        return redirect(attachment, permanent=True)
+    try:
+        stored = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404(_("The file is missing from storage.")) from None
+    response = FileResponse(stored, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition(attachment.original_name)
+    response["ETag"] = f'"{attachment.sha256}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
