@@ -14,6 +14,8 @@ class EventFilter(django_filters.FilterSet):
         field_name="event_kind", label=_("Kind of event"), choices=EventKind.choices, empty_label=_("Any kind")
     )
     year = YearFilter(field_name="start_on", lookup_expr="year", label=_("Year"))
+    year_from = YearFilter(field_name="start_on", lookup_expr="year__gte", label=_("From year"))
+    year_to = YearFilter(field_name="start_on", lookup_expr="year__lte", label=_("To year"))
     topic = TopicFilter(field_name="topics")
 
     class Meta:
@@ -27,6 +29,8 @@ class StatementFilter(django_filters.FilterSet):
         field_name="statement_kind", label=_("Kind"), choices=StatementKind.choices, empty_label=_("Any kind")
     )
     year = YearFilter(field_name="issued_on", lookup_expr="year", label=_("Year"))
+    year_from = YearFilter(field_name="issued_on", lookup_expr="year__gte", label=_("From year"))
+    year_to = YearFilter(field_name="issued_on", lookup_expr="year__lte", label=_("To year"))
     topic = TopicFilter(field_name="topics")
 
     class Meta:

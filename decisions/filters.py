@@ -54,6 +54,8 @@ class ReportFilter(django_filters.FilterSet):
     q = WordsFilter(help_text=_("Words in the title or summary."))
     country = CountryFilter(field_name="country")
     year = YearFilter(field_name="published_on", lookup_expr="year", label=_("Year published"))
+    year_from = YearFilter(field_name="published_on", lookup_expr="year__gte", label=_("From year"))
+    year_to = YearFilter(field_name="published_on", lookup_expr="year__lte", label=_("To year"))
     representative = RepresentativeFilter(field_name="representative")
     topic = TopicFilter(field_name="topics")
 
@@ -70,6 +72,8 @@ class RecommendationFilter(django_filters.FilterSet):
     country = CountryFilter(field_name="report__country")
     area = django_filters.ChoiceFilter(label=_("Area"), choices=RecommendationArea.choices, empty_label=_("Any area"))
     year = YearFilter(field_name="report__published_on", lookup_expr="year", label=_("Year of the report"))
+    year_from = YearFilter(field_name="report__published_on", lookup_expr="year__gte", label=_("From year"))
+    year_to = YearFilter(field_name="report__published_on", lookup_expr="year__lte", label=_("To year"))
     representative = RepresentativeFilter(field_name="report__representative")
     status = django_filters.ChoiceFilter(
         label=_("Latest follow-up status"),

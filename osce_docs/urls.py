@@ -10,10 +10,9 @@ admin.site.site_header = "OSCE anti-trafficking document library"
 admin.site.site_title = "Document library admin"
 admin.site.index_title = "Documents and reference data"
 
-# The shared pages (home, search, countries, topics, files) under the `core` namespace.
+# The shared pages (home, countries, topics, files, feeds) under the `core` namespace.
 core_patterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("search/", views.SearchView.as_view(), name="search"),
     path("countries/", views.CountryListView.as_view(), name="country_list"),
     path("countries/<str:iso2>/", views.CountryDetailView.as_view(), name="country_detail"),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
@@ -26,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include((core_patterns, "core"))),
+    path("search/", include(([path("", views.SearchView.as_view(), name="search")], "search"))),
     path("", include("decisions.urls")),
     path("alliance/", include("alliance.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -149,6 +149,8 @@ class CountryDetailView(PublishedMixin, DetailView):
     model = State
     template_name = "osce_docs/country_detail.html"
     context_object_name = "country"
+    # Each section shows the latest few and links to the full filtered list.
+    section_limit = 20
 
     def get_queryset(self):
         return State.objects.all()
@@ -162,19 +164,22 @@ class CountryDetailView(PublishedMixin, DetailView):
 
         context = super().get_context_data(**kwargs)
         state = self.object
+        limit = self.section_limit
         context.update(
+            section_limit=limit,
             reports=self.published(CountryVisitReport)
             .filter(country=state)
+            .for_cards()
             .select_related("representative")
             .prefetch_related("visit_periods")
-            .order_by("-published_on"),
+            .order_by("-published_on", "-pk")[:limit],
             recommendations=self.published(Recommendation)
             .for_country(state)
             .for_listing()
-            .order_by("-report__published_on", "report_id", "number"),
-            decisions=self.published(Decision).for_country(state).for_cards(),
-            events=self.published(AllianceEvent).held_in(state).for_cards(),
-            statements=self.published(AllianceStatement).for_country(state).for_cards(),
+            .order_by("-report__published_on", "report_id", "number")[: limit * 2],
+            decisions=self.published(Decision).for_country(state).for_cards()[:limit],
+            events=self.published(AllianceEvent).held_in(state).for_cards()[:limit],
+            statements=self.published(AllianceStatement).for_country(state).for_cards()[:limit],
         )
         return context
 
