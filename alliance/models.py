@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from osce_docs.history import AuditedHistory
 from osce_docs.models import DatePrecision, Document, DocumentKind, DocumentQuerySet, State
 
 
@@ -50,6 +51,7 @@ class AllianceEvent(Document):
     )
 
     objects = AllianceEventQuerySet.as_manager()
+    history = AuditedHistory(m2m_fields=["topics", "states"])
 
     class Meta:
         verbose_name = _("Alliance event")
@@ -124,6 +126,7 @@ class AllianceStatement(Document):
     )
 
     objects = DocumentQuerySet.as_manager()
+    history = AuditedHistory(m2m_fields=["topics", "states", "endorsed_by"])
 
     class Meta:
         verbose_name = _("Expert Co-ordination Team statement")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from osce_docs.admin import DocumentAdminMixin
+from osce_docs.admin import DocumentAdminMixin, DocumentPartAdmin, DocumentPartInlineMixin, HiddenFromIndexMixin
 
 from .models import CountryVisitReport, Decision, FollowUp, Recommendation, VisitPeriod
 
@@ -35,14 +35,14 @@ class DecisionAdmin(DocumentAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).order_by("-adopted_on", "-number")
 
 
-class VisitPeriodInline(admin.TabularInline):
+class VisitPeriodInline(DocumentPartInlineMixin, admin.TabularInline):
     model = VisitPeriod
     extra = 1
     min_num = 1
     verbose_name_plural = _("visit periods")
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(DocumentPartInlineMixin, admin.StackedInline):
     model = Recommendation
     extra = 1
     fields = [("number", "area"), "text"]
@@ -67,20 +67,24 @@ class CountryVisitReportAdmin(DocumentAdminMixin, admin.ModelAdmin):
     ]
 
 
-class FollowUpInline(admin.TabularInline):
+class FollowUpInline(DocumentPartInlineMixin, admin.TabularInline):
     model = FollowUp
     extra = 1
     autocomplete_fields = ["source"]
 
+    def governing_document(self, recommendation):
+        return recommendation.report
+
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(DocumentPartAdmin):
     list_display = ["__str__", "report", "area", "latest_status"]
     list_filter = ["area", "report__country", "follow_ups__status"]
     search_fields = ["text", "report__title", "report__country__name"]
     list_select_related = ["report"]
     autocomplete_fields = ["report"]
     inlines = [FollowUpInline]
+    document_path = "report"
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_latest_status()
@@ -88,3 +92,17 @@ class RecommendationAdmin(admin.ModelAdmin):
     @admin.display(description=_("latest follow-up"), ordering="latest_status")
     def latest_status(self, obj):
         return obj.latest_status or "–"
+
+
+@admin.register(VisitPeriod)
+class VisitPeriodAdmin(HiddenFromIndexMixin, DocumentPartAdmin):
+    list_display = ["__str__", "report"]
+    autocomplete_fields = ["report"]
+    document_path = "report"
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(HiddenFromIndexMixin, DocumentPartAdmin):
+    list_display = ["__str__", "recommendation"]
+    autocomplete_fields = ["recommendation", "source"]
+    document_path = "recommendation.report"

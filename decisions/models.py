@@ -7,6 +7,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from osce_docs.history import AuditedHistory
 from osce_docs.languages import language_choices
 from osce_docs.models import Document, DocumentKind, DocumentQuerySet, SpecialRepresentative, State, Status
 
@@ -66,6 +67,7 @@ class Decision(Document):
     )
 
     objects = DecisionQuerySet.as_manager()
+    history = AuditedHistory(m2m_fields=["topics", "states"])
 
     class Meta:
         verbose_name = _("decision")
@@ -147,6 +149,7 @@ class CountryVisitReport(Document):
     challenges = models.TextField(_("challenges"), blank=True)
 
     objects = CountryVisitReportQuerySet.as_manager()
+    history = AuditedHistory(m2m_fields=["topics", "states"])
 
     class Meta:
         verbose_name = _("country-visit report")
@@ -160,6 +163,8 @@ class VisitPeriod(models.Model):
     )
     start_on = models.DateField(_("first day"))
     end_on = models.DateField(_("last day"))
+
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = _("visit period")
@@ -238,6 +243,7 @@ class Recommendation(models.Model):
     text = models.TextField(_("recommendation"))
 
     objects = RecommendationQuerySet.as_manager()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = _("recommendation")
@@ -278,6 +284,8 @@ class FollowUp(models.Model):
         related_name="follow_ups_sourced",
         help_text=_("Where the assessment comes from, such as a later visit's report."),
     )
+
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = _("follow-up assessment")

@@ -5,10 +5,86 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import AttachmentForm, AttachmentInlineFormSet
+from .history import record_version
 from .models import Attachment, Document, DocumentRelation, SpecialRepresentative, Status, State, Topic
+from .roles import can_edit, can_publish
+
+
+class EditorRulesMixin:
+    """Editors change drafts only: a published document, and every part of
+    it, is read-only (and cannot be deleted) for whoever may not publish.
+    ``governing_document`` names the document an object belongs to."""
+
+    def governing_document(self, obj):
+        return obj
+
+    def is_locked(self, request, obj):
+        return obj is not None and not can_edit(request.user, self.governing_document(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.is_locked(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.is_locked(request, obj)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The "History" page of a record: every version, who and when, what
+    changed field by field; a version can be viewed and restored."""
+
+    object_history_list_template = "admin/osce_docs/object_history_list.html"
+
+
+class DocumentPartAdmin(EditorRulesMixin, HistoryAdmin):
+    """A part of a document edited on its own page (a recommendation, a
+    relation …). DOCUMENT_PATH leads from the part to its document, e.g.
+    "report" or "recommendation.report"; editors may pick drafts only."""
+
+    document_path = None
+
+    def governing_document(self, obj):
+        for name in self.document_path.split("."):
+            obj = getattr(obj, name)
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        first, *rest = self.document_path.split(".")
+        if db_field.name == first and not can_publish(request.user):
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(
+                **{"__".join([*rest, "status"]): Status.DRAFT}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class HiddenFromIndexMixin:
+    """Registered for its history and restore pages; edited inline elsewhere."""
+
+    def get_model_perms(self, request):
+        return {}
+
+
+class DocumentPartInlineMixin(EditorRulesMixin):
+    """For inlines, the object asked about is the parent document."""
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and not self.is_locked(request, obj)
+
+
+class StoredFilesCleanupMixin:
+    """The whole admin save (the record, its inlines and their uploads) is one
+    transaction that also owns the uploaded bytes: a failure half-way leaves
+    neither rows nor files."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with services.atomic_with_files():
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(State)
@@ -51,7 +127,7 @@ class SpecialRepresentativeAdmin(admin.ModelAdmin):
     ]
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(DocumentPartInlineMixin, admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     formset = AttachmentInlineFormSet
@@ -84,7 +160,7 @@ class AttachmentInline(admin.TabularInline):
         return detail
 
 
-class RelationOutInline(admin.TabularInline):
+class RelationOutInline(DocumentPartInlineMixin, admin.TabularInline):
     model = DocumentRelation
     fk_name = "source"
     extra = 0
@@ -94,7 +170,7 @@ class RelationOutInline(admin.TabularInline):
     verbose_name_plural = _("relations from this document (this document revises / adds to / cites …)")
 
 
-class RelationInInline(admin.TabularInline):
+class RelationInInline(DocumentPartInlineMixin, admin.TabularInline):
     model = DocumentRelation
     fk_name = "target"
     extra = 0
@@ -104,7 +180,7 @@ class RelationInInline(admin.TabularInline):
     verbose_name_plural = _("relations to this document (… revises / adds to / cites this document)")
 
 
-@admin.action(description=_("Publish the selected documents"), permissions=["change"])
+@admin.action(description=_("Publish the selected documents"), permissions=["publish"])
 def publish_documents(modeladmin, request, queryset):
     count = 0
     for document in queryset.exclude(status=Status.PUBLISHED):
@@ -115,7 +191,7 @@ def publish_documents(modeladmin, request, queryset):
     )
 
 
-@admin.action(description=_("Unpublish the selected documents (back to draft)"), permissions=["change"])
+@admin.action(description=_("Unpublish the selected documents (back to draft)"), permissions=["publish"])
 def unpublish_documents(modeladmin, request, queryset):
     count = 0
     for document in queryset.filter(status=Status.PUBLISHED):
@@ -126,8 +202,12 @@ def unpublish_documents(modeladmin, request, queryset):
     )
 
 
-class DocumentAdminMixin:
-    """What every kind of document's admin shares."""
+class DocumentAdminMixin(EditorRulesMixin, StoredFilesCleanupMixin, HistoryAdmin):
+    """What every kind of document's admin shares: the inlines, the publish
+    actions (Publishers only), the editors' rules, and the audit trail (the
+    "History" button: every version, field by field, restorable)."""
+
+    object_history_template = "admin/osce_docs/document_history.html"
 
     inlines = [AttachmentInline, RelationOutInline, RelationInInline]
     actions = [publish_documents, unpublish_documents]
@@ -141,24 +221,71 @@ class DocumentAdminMixin:
         {"classes": ["collapse"], "fields": [("created_at", "created_by"), ("updated_at", "updated_by")]},
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request.user):
+            readonly.append("status")
+        return readonly
+
     def save_model(self, request, obj, form, change):
+        if not can_publish(request.user):
+            # Whatever was posted, or whichever old version is restored, an
+            # editor's save keeps the stored status (a new record is a draft).
+            stored = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+            obj.status = stored or Status.DRAFT
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        # One version in the audit trail per save, recorded once the
+        # many-to-many fields are saved too (see log_addition/log_change).
+        obj.skip_history_when_saving = True
         super().save_model(request, obj, form, change)
+
+    def _record_version(self, request, obj, created):
+        if hasattr(obj, "skip_history_when_saving"):
+            del obj.skip_history_when_saving
+        record_version(obj, user=request.user, created=created)
+
+    def log_addition(self, request, obj, message):
+        self._record_version(request, obj, created=True)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._record_version(request, obj, created=False)
+        return super().log_change(request, obj, message)
+
+    def delete_model(self, request, obj):
+        services.document_delete(document=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for document in queryset:
+            services.document_delete(document=document, user=request.user)
+
+    def history_view(self, request, object_id, extra_context=None):
+        from .audit import part_versions
+
+        extra_context = {**(extra_context or {}), "part_versions": part_versions(object_id)}
+        return super().history_view(request, object_id, extra_context)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for instance in instances:
-            if isinstance(instance, Attachment) and instance.uploaded_by_id is None:
-                instance.uploaded_by = request.user
-            instance.save()
+            if isinstance(instance, Attachment):
+                self._save_attachment(request, instance)
+            else:
+                instance.save()
         for deleted in formset.deleted_objects:
             if isinstance(deleted, Attachment):
                 services.attachment_delete(attachment=deleted)
             else:
                 deleted.delete()
         formset.save_m2m()
+
+    @staticmethod
+    def _save_attachment(request, attachment):
+        if attachment.uploaded_by_id is None:
+            attachment.uploaded_by = request.user
+        services.attachment_save_from_form(attachment=attachment)
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
@@ -188,6 +315,16 @@ class DocumentAdmin(admin.ModelAdmin):
         # Documents are added as a decision, report, event or statement.
         return False
 
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def delete_model(self, request, obj):
+        services.document_delete(document=obj.specific(), user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for document in queryset:
+            services.document_delete(document=document.specific(), user=request.user)
+
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)
 
@@ -200,7 +337,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(StoredFilesCleanupMixin, DocumentPartAdmin):
     list_display = ["original_name", "document", "kind", "language", "is_original", "size_display", "text_status"]
     list_filter = ["kind", "language", "is_original", "text_status", "content_type"]
     search_fields = ["original_name", "sha256", "document__title"]
@@ -227,10 +364,13 @@ class AttachmentAdmin(admin.ModelAdmin):
     def size_display(self, obj):
         return filesizeformat(obj.size)
 
+    document_path = "document"
+
     def save_model(self, request, obj, form, change):
         if obj.uploaded_by_id is None:
             obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        obj._history_user = request.user
+        services.attachment_save_from_form(attachment=obj)
 
     def delete_model(self, request, obj):
         services.attachment_delete(attachment=obj)
@@ -238,3 +378,10 @@ class AttachmentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for attachment in queryset:
             services.attachment_delete(attachment=attachment)
+
+
+@admin.register(DocumentRelation)
+class DocumentRelationAdmin(HiddenFromIndexMixin, DocumentPartAdmin):
+    list_display = ["source", "kind", "target"]
+    autocomplete_fields = ["source", "target"]
+    document_path = "source"

@@ -19,6 +19,11 @@ class AttachmentForm(forms.ModelForm):
         # Only a new upload needs checking; an unchanged file was checked before.
         if upload and "file" in self.changed_data:
             self.checked_upload = check_upload(upload)
+        elif upload and self.instance.pk and not upload.storage.exists(upload.name):
+            # Restoring an old version whose bytes were replaced or deleted since.
+            raise ValidationError(
+                _("The bytes of this version of the file are no longer stored: upload the file again.")
+            )
         return upload
 
     def save(self, commit=True):

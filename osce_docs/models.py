@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .history import AuditedHistory
 from .languages import language_choices
 
 
@@ -270,6 +271,7 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["status", "kind", "-published_on"], name="document_public_listing"),
         ]
+        permissions = [("publish_document", _("Can publish, unpublish and delete documents"))]
 
     def __str__(self):
         return self.title
@@ -351,6 +353,7 @@ class DocumentRelation(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = DocumentRelationQuerySet.as_manager()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = _("relation")
@@ -448,6 +451,7 @@ class Attachment(models.Model):
     text_error = models.CharField(_("why no text"), max_length=300, blank=True, editable=False)
 
     objects = AttachmentQuerySet.as_manager()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = _("attached file")

@@ -1,11 +1,53 @@
 """Writes that span several rows or touch stored files. The admin, the
 import and the tests all go through these."""
 
+import logging
+import threading
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.utils import timezone
 
 from .filetypes import check_upload, clean_original_name
 from .models import Attachment, Document, Status
+from .roles import require_publisher
+
+logger = logging.getLogger(__name__)
+_written = threading.local()
+
+
+@contextmanager
+def atomic_with_files():
+    """A transaction that owns the files written inside it: when it fails,
+    the bytes written for rows that are rolled back are deleted too, so no
+    file is left without its row. (A killed process can still leave some:
+    ``manage.py check_files --fix`` removes them.)"""
+    stack = _written.__dict__.setdefault("stack", [])
+    written = []
+    stack.append(written)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for storage, name in written:
+            try:
+                storage.delete(name)
+            except Exception:
+                logger.exception("could not delete a file after a failed save", extra={"file": name})
+        raise
+    else:
+        if len(stack) > 1:
+            # Written inside an outer transaction: it still owns them until it commits.
+            stack[-2].extend(written)
+    finally:
+        stack.pop()
+
+
+def file_written(storage, name):
+    """Tell the enclosing atomic_with_files() about bytes just stored."""
+    stack = getattr(_written, "stack", None)
+    if stack:
+        stack[-1].append((storage, name))
 
 
 def _delete_stored_file_after_commit(storage, name):
@@ -43,6 +85,7 @@ def attachment_store(*, attachment, uploaded_file):
     uploaded_file.seek(0)
     attachment.file.save("upload", uploaded_file, save=False)
     stored_name = attachment.file.name
+    file_written(storage, stored_name)
     try:
         with transaction.atomic():
             attachment.save()
@@ -50,6 +93,40 @@ def attachment_store(*, attachment, uploaded_file):
     except BaseException:
         storage.delete(stored_name)
         raise
+    return attachment
+
+
+def document_delete(*, document, user=None):
+    """Delete DOCUMENT with its parts; its files' bytes go once that has
+    committed. Only Publishers may."""
+    require_publisher(user)
+    with transaction.atomic():
+        for attachment in document.attachments.all():
+            _delete_stored_file_after_commit(attachment.file.storage, attachment.file.name)
+        document._history_user = user
+        document.delete()
+
+
+def attachment_save_from_form(*, attachment):
+    """Save an attachment edited in a form (a new upload was already checked
+    by AttachmentForm). New bytes belong to the enclosing atomic_with_files();
+    replaced bytes go once the new row has committed."""
+    storage = attachment.file.storage
+    new_upload = bool(attachment.file) and not attachment.file._committed
+    old_name = None
+    if new_upload and attachment.pk:
+        old_name = Attachment.objects.filter(pk=attachment.pk).values_list("file", flat=True).first()
+    with transaction.atomic():
+        try:
+            attachment.save()
+        except BaseException:
+            if new_upload and attachment.file._committed:
+                storage.delete(attachment.file.name)
+            raise
+        if new_upload:
+            file_written(storage, attachment.file.name)
+            if old_name and old_name != attachment.file.name:
+                _delete_stored_file_after_commit(storage, old_name)
     return attachment
 
 
@@ -87,15 +164,22 @@ def _after_attachment_saved(attachment_pk):
 
 
 def document_set_status(*, document, status, user=None):
-    Document.objects.filter(pk=document.pk).update(status=status, updated_by=user, updated_at=timezone.now())
+    """Publish or withdraw DOCUMENT. Only Publishers may (USER None is the
+    system itself); the change is saved through the document's own kind so
+    that its audit trail records it, with USER."""
+    require_publisher(user)
+    if type(document) is Document:
+        document = document.specific()
     document.status = status
+    if status == Status.PUBLISHED and not document.published_on:
+        document.published_on = timezone.localdate()
+    document.updated_by = user
+    document._history_user = user
+    document.save(update_fields=["status", "published_on", "updated_by", "updated_at"])
     return document
 
 
 def document_publish(*, document, user=None):
-    if not document.published_on:
-        document.published_on = timezone.localdate()
-        Document.objects.filter(pk=document.pk).update(published_on=document.published_on)
     return document_set_status(document=document, status=Status.PUBLISHED, user=user)
 
 

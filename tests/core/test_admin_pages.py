@@ -1,6 +1,7 @@
 """Every admin page a documentation officer uses loads, for every model."""
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -31,6 +32,10 @@ def populated():
     StatementFactory()
     PartnerFactory()
     Group.objects.create(name="Readers")
+    seen = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "guesser", "http_accept": "*/*", "path_info": "/admin/login/"}
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
+    AccessLog.objects.create(**seen)
+    AccessFailureLog.objects.create(**seen)
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
