@@ -12,6 +12,7 @@ from .forms import AttachmentForm, AttachmentInlineFormSet
 from .history import record_version
 from .models import Attachment, Document, DocumentRelation, SpecialRepresentative, Status, State, Topic
 from .roles import can_edit, can_publish
+from .uploads import redirect_if_upload_refused
 
 
 class EditorRulesMixin:
@@ -80,9 +81,13 @@ class DocumentPartInlineMixin(EditorRulesMixin):
 class StoredFilesCleanupMixin:
     """The whole admin save (the record, its inlines and their uploads) is one
     transaction that also owns the uploaded bytes: a failure half-way leaves
-    neither rows nor files."""
+    neither rows nor files. An upload cut off at the size limit shows the
+    form again with the reason."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        refused = redirect_if_upload_refused(request)
+        if refused:
+            return refused
         with services.atomic_with_files():
             return super().changeform_view(request, object_id, form_url, extra_context)
 

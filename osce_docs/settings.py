@@ -213,8 +213,14 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Uploads: the size limit for one attached file, in bytes.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 250 * 1024 * 1024)
-# Keep uploads over 2.5 MB on disk while they are read, never whole in memory.
+# Keep uploads over 2.5 MB on disk while they are read, never whole in memory,
+# and stop reading a file as soon as it passes ATTACHMENT_MAX_BYTES.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "osce_docs.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 TASKS = {
