@@ -211,6 +211,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# Downloads: "" sends the bytes from Django; "nginx" answers with
+# X-Accel-Redirect to FILES_ACCEL_PREFIX + the stored name (an `internal`
+# location aliased to MEDIA_ROOT); "sendfile" answers with X-Sendfile and the
+# file's path (Apache mod_xsendfile). Django still decides what is public.
+FILES_ACCEL_REDIRECT = env_str("FILES_ACCEL_REDIRECT", "")
+if FILES_ACCEL_REDIRECT not in {"", "nginx", "sendfile"}:
+    raise ImproperlyConfigured("FILES_ACCEL_REDIRECT must be empty, 'nginx' or 'sendfile'")
+FILES_ACCEL_PREFIX = env_str("FILES_ACCEL_PREFIX", "/internal-media/")
+
 # Uploads: the size limit for one attached file, in bytes.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 250 * 1024 * 1024)
 # Keep uploads over 2.5 MB on disk while they are read, never whole in memory,

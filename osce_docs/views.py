@@ -1,17 +1,15 @@
 """The public pages every kind shares: home, search, countries, topics, files;
 and the mixins the apps' public views are built on."""
 
-from urllib.parse import quote
-
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
-from unidecode import unidecode
 
+from .fileserving import content_disposition, serve_attachment  # noqa: F401 (content_disposition kept importable here)
 from .filters import active_filters
 from .models import Attachment, Document, DocumentKind, DocumentRelation, State, Topic
 
@@ -211,33 +209,16 @@ class TopicDetailView(PublishedMixin, ListView):
         return context
 
 
-def content_disposition(filename, *, as_attachment=True):
-    """RFC 6266: an ASCII `filename` for old clients and the exact name as
-    RFC 5987 `filename*` (UTF-8, percent-encoded) for everyone else."""
-    fallback = unidecode(filename).replace("\\", "_").replace('"', "'").strip() or "file"
-    fallback = "".join(ch if 32 <= ord(ch) < 127 else "_" for ch in fallback)
-    disposition = "attachment" if as_attachment else "inline"
-    value = f'{disposition}; filename="{fallback}"'
-    if fallback != filename:
-        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
-    return value
-
-
 @require_safe
 def attachment_download(request, pk, name):
     """A published document's file, streamed from storage under its original name."""
     attachment = get_object_or_404(PublishedMixin().published(Attachment), pk=pk)
     if name != attachment.original_name:
         return redirect(attachment, permanent=True)
-    try:
-        stored = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("The file is missing from storage.")) from None
-    response = FileResponse(stored, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition(attachment.original_name)
-    response["ETag"] = f'"{attachment.sha256}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    if not attachment.file.storage.exists(attachment.file.name):
+        raise Http404(_("The file is missing from storage."))
+    # Headers, ranges, conditional requests and X-Accel-Redirect: fileserving.py.
+    return serve_attachment(request, attachment)
 
 
 @require_safe
