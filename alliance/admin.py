@@ -1,13 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from osce_docs.admin import DocumentAdminMixin
+from osce_docs.admin import DocumentAdminMixin, DocumentImportMixin
+
+from .importing import EventImporter
 
 from .models import AllianceEvent, AllianceStatement, PartnerOrganisation
 
 
 @admin.register(AllianceEvent)
-class AllianceEventAdmin(DocumentAdminMixin, admin.ModelAdmin):
+class AllianceEventAdmin(DocumentImportMixin, DocumentAdminMixin, admin.ModelAdmin):
+    importer_class = EventImporter
     list_display = ["title", "event_kind", "ordinal", "start_on", "venue", "status", "file_count"]
     list_filter = ["event_kind", "status", "topics", "host_country"]
     search_fields = ["title", "theme", "summary", "venue"]

@@ -1,13 +1,22 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from osce_docs.admin import DocumentAdminMixin, DocumentPartAdmin, DocumentPartInlineMixin, HiddenFromIndexMixin
+from osce_docs.admin import (
+    DocumentAdminMixin,
+    DocumentImportMixin,
+    DocumentPartAdmin,
+    DocumentPartInlineMixin,
+    HiddenFromIndexMixin,
+)
+
+from .importing import DecisionImporter, ReportImporter
 
 from .models import CountryVisitReport, Decision, FollowUp, Recommendation, VisitPeriod
 
 
 @admin.register(Decision)
-class DecisionAdmin(DocumentAdminMixin, admin.ModelAdmin):
+class DecisionAdmin(DocumentImportMixin, DocumentAdminMixin, admin.ModelAdmin):
+    importer_class = DecisionImporter
     list_display = ["symbol", "title", "body", "adopted_on", "place", "status", "file_count"]
     list_display_links = ["symbol", "title"]
     list_filter = ["body", "status", "original_language", "topics"]
@@ -50,7 +59,8 @@ class RecommendationInline(DocumentPartInlineMixin, admin.StackedInline):
 
 
 @admin.register(CountryVisitReport)
-class CountryVisitReportAdmin(DocumentAdminMixin, admin.ModelAdmin):
+class CountryVisitReportAdmin(DocumentImportMixin, DocumentAdminMixin, admin.ModelAdmin):
+    importer_class = ReportImporter
     list_display = ["title", "country", "representative", "published_on", "status", "file_count"]
     list_filter = ["status", "representative", "country", "topics"]
     search_fields = ["title", "summary", "country__name", "representative__name", "recommendations__text"]

@@ -1,15 +1,22 @@
+import secrets
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db.models import Count
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import AttachmentForm, AttachmentInlineFormSet
+from .forms import AttachmentForm, AttachmentInlineFormSet, DocumentImportForm
 from .history import record_version
+from .importing import ImportFailed, NoFiles, ZipFiles
 from .models import Attachment, Document, DocumentRelation, SpecialRepresentative, Status, State, Topic
 from .roles import can_edit, can_publish
 from .uploads import redirect_if_upload_refused
@@ -302,6 +309,135 @@ class DocumentAdminMixin(EditorRulesMixin, StoredFilesCleanupMixin, HistoryAdmin
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(attachment_total=Count("attachments", distinct=True))
+
+
+@admin.action(description=_("Export selected as CSV"), permissions=["view"])
+def export_selected_csv(modeladmin, request, queryset):
+    importer = modeladmin.importer_class(user=request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{importer.kind}.csv"'
+    importer.export(queryset.order_by("pk").prefetch_related("topics", "attachments"), response)
+    return response
+
+
+class DocumentImportMixin:
+    """An "Import CSV" page (upload, preview, confirm) and an export action,
+    for a document admin whose importer_class reads its kind's CSV."""
+
+    importer_class = None
+    actions = [publish_documents, unpublish_documents, export_selected_csv]
+    session_key = "document_imports"
+    upload_folder = "import-uploads"
+
+    def changelist_view(self, request, extra_context=None):
+        can_import = self.has_add_permission(request) and self.has_change_permission(request)
+        return super().changelist_view(request, extra_context={**(extra_context or {}), "can_import": can_import})
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name=f"{opts.app_label}_{opts.model_name}_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_url(self):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name)
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        if request.method == "POST" and "token" in request.POST:
+            return self.import_confirm(request, request.POST["token"], cancel="cancel" in request.POST)
+        form = DocumentImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            token = secrets.token_urlsafe(16)
+            entry = self.store_upload(token, form.cleaned_data["csv_file"], form.cleaned_data.get("files_zip"))
+            try:
+                report = self.run_import(request, entry, dry_run=True)
+            except ImportFailed as error:
+                self.discard_upload(entry)
+                form.add_error(None, str(error))
+            else:
+                if report.ok:
+                    request.session.setdefault(self.session_key, {})[token] = entry
+                    request.session.modified = True
+                else:
+                    self.discard_upload(entry)
+                return self.render_import(request, form=None, report=report, token=token if report.ok else None)
+        return self.render_import(request, form=form)
+
+    def import_confirm(self, request, token, *, cancel=False):
+        entry = request.session.get(self.session_key, {}).get(token)
+        if entry is None or entry.get("kind") != self.importer_class.kind:
+            self.message_user(
+                request, _("This import preview has expired or was already used: upload the CSV again."), messages.ERROR
+            )
+            return HttpResponseRedirect(self.import_url())
+        del request.session[self.session_key][token]
+        request.session.modified = True
+        try:
+            if cancel:
+                self.message_user(request, _("Import cancelled: nothing was written."), messages.INFO)
+                return HttpResponseRedirect(self.import_url())
+            report = self.run_import(request, entry, dry_run=False)
+        except ImportFailed as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self.import_url())
+        except FileNotFoundError:
+            self.message_user(request, _("The uploaded files are gone: upload the CSV again."), messages.ERROR)
+            return HttpResponseRedirect(self.import_url())
+        finally:
+            self.discard_upload(entry)
+        if not report.ok:
+            # Something changed since the preview; nothing was written.
+            return self.render_import(request, form=None, report=report)
+        self.message_user(request, _("Imported: %(summary)s.") % {"summary": report.summary()}, messages.SUCCESS)
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
+    def store_upload(self, token, csv_file, files_zip):
+        # Kept in the file storage so that any app server can finish the import.
+        folder = f"{self.upload_folder}/{token}"
+        entry = {"kind": self.importer_class.kind, "csv": default_storage.save(f"{folder}/data.csv", csv_file), "zip": ""}
+        if files_zip:
+            entry["zip"] = default_storage.save(f"{folder}/files.zip", files_zip)
+        return entry
+
+    def discard_upload(self, entry):
+        for name in (entry.get("csv"), entry.get("zip")):
+            if name:
+                default_storage.delete(name)
+
+    def run_import(self, request, entry, *, dry_run):
+        zip_file = default_storage.open(entry["zip"], "rb") if entry["zip"] else None
+        try:
+            files = ZipFiles(zip_file) if zip_file else NoFiles()
+            importer = self.importer_class(files=files, user=request.user)
+            with default_storage.open(entry["csv"], "rb") as csv_file:
+                return importer.run(csv_file, dry_run=dry_run)
+        finally:
+            if zip_file:
+                zip_file.close()
+
+    def render_import(self, request, *, form, report=None, token=None):
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": _("Import %(name)s from CSV") % {"name": opts.verbose_name_plural},
+            "form": form,
+            "report": report,
+            "token": token,
+            "columns": ",".join(self.importer_class.columns),
+            "required_columns": ", ".join(self.importer_class.required_columns),
+            "import_url": self.import_url(),
+        }
+        return TemplateResponse(request, "admin/osce_docs/document_import.html", context)
 
 
 @admin.register(Document)

@@ -58,3 +58,34 @@ class AttachmentInlineFormSet(forms.BaseInlineFormSet):
                 if kind in seen_originals:
                     raise ValidationError(_("Only one language version of each kind can be the original."))
                 seen_originals.add(kind)
+
+
+class DocumentImportForm(forms.Form):
+    """A CSV to import and, optionally, a ZIP of the files its rows name."""
+
+    csv_file = forms.FileField(
+        label=_("CSV file"), help_text=_("UTF-8, with the header row the import documentation lists.")
+    )
+    files_zip = forms.FileField(
+        label=_("ZIP of the files"),
+        required=False,
+        help_text=_("Only when the CSV's files column names files: paths in the CSV are paths inside the ZIP."),
+    )
+
+    def clean_csv_file(self):
+        from .importing import MAX_CSV_BYTES
+
+        upload = self.cleaned_data["csv_file"]
+        if upload.size > MAX_CSV_BYTES:
+            raise ValidationError(_("The CSV is larger than 20 MB; split it into several files."))
+        return upload
+
+    def clean_files_zip(self):
+        import zipfile
+
+        upload = self.cleaned_data.get("files_zip")
+        if upload and not zipfile.is_zipfile(upload):
+            raise ValidationError(_("This is not a ZIP archive."))
+        if upload:
+            upload.seek(0)
+        return upload

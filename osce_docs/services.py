@@ -185,3 +185,57 @@ def document_publish(*, document, user=None):
 
 def document_unpublish(*, document, user=None):
     return document_set_status(document=document, status=Status.DRAFT, user=user)
+
+
+def document_unique_slug(*, base, exclude_pk=None, max_length=200):
+    """BASE as an ASCII slug, with -2, -3 ... added when another document has it."""
+    from django.utils.text import slugify
+    from unidecode import unidecode
+
+    stem = slugify(unidecode(str(base or "")))[: max_length - 6].strip("-") or "document"
+    taken = Document.objects.filter(slug__startswith=stem)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    taken = set(taken.values_list("slug", flat=True))
+    slug, counter = stem, 1
+    while slug in taken:
+        counter += 1
+        slug = f"{stem}-{counter}"
+    return slug
+
+
+def document_status_change(*, document, status, user=None):
+    """The one way a service moves a document between draft and published, so
+    that a rule on who may publish applies to the admin, the import and the tests."""
+    if status == document.status:
+        return document
+    if status == Status.PUBLISHED:
+        return document_publish(document=document, user=user)
+    return document_unpublish(document=document, user=user)
+
+
+def document_save_new(*, document, status, user=None, topics=(), states=()):
+    """Validate and save a new document as a draft with its topics and States,
+    then give it STATUS through document_status_change."""
+    document.status = Status.DRAFT
+    document.created_by = document.updated_by = user
+    document.full_clean()
+    document.save()
+    document.topics.set(topics)
+    document.states.set(states)
+    return document_status_change(document=document, status=status, user=user)
+
+
+def document_save_changes(*, document, user=None, status=None, topics=None, states=None):
+    """Validate and save DOCUMENT's changed fields (already set on it), replace
+    topics/States when given, and change the status through document_status_change."""
+    document.updated_by = user
+    document.full_clean(exclude=["status"])
+    document.save()
+    if topics is not None:
+        document.topics.set(topics)
+    if states is not None:
+        document.states.set(states)
+    if status is not None:
+        document_status_change(document=document, status=status, user=user)
+    return document
