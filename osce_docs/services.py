@@ -5,12 +5,14 @@ import logging
 import threading
 from contextlib import contextmanager
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .filetypes import check_upload, clean_original_name
 from .models import Attachment, Document, Status
-from .roles import require_publisher
+from .roles import can_edit, require_publisher
 
 logger = logging.getLogger(__name__)
 _written = threading.local()
@@ -163,7 +165,7 @@ def _after_attachment_saved(attachment_pk):
     signals.attachment_committed.send(sender=Attachment, attachment_pk=attachment_pk)
 
 
-def document_set_status(*, document, status, user=None):
+def document_set_status(*, document, status, user=None, stamp_date=True):
     """Publish or withdraw DOCUMENT. Only Publishers may (USER None is the
     system itself); the change is saved through the document's own kind so
     that its audit trail records it, with USER."""
@@ -171,7 +173,7 @@ def document_set_status(*, document, status, user=None):
     if type(document) is Document:
         document = document.specific()
     document.status = status
-    if status == Status.PUBLISHED and not document.published_on:
+    if stamp_date and status == Status.PUBLISHED and not document.published_on:
         document.published_on = timezone.localdate()
     document.updated_by = user
     document._history_user = user
@@ -179,8 +181,10 @@ def document_set_status(*, document, status, user=None):
     return document
 
 
-def document_publish(*, document, user=None):
-    return document_set_status(document=document, status=Status.PUBLISHED, user=user)
+def document_publish(*, document, user=None, stamp_date=True):
+    """Publish DOCUMENT; without a publication date it gets today's unless
+    STAMP_DATE is false (a record copied from elsewhere whose date is unknown)."""
+    return document_set_status(document=document, status=Status.PUBLISHED, user=user, stamp_date=stamp_date)
 
 
 def document_unpublish(*, document, user=None):
@@ -204,32 +208,38 @@ def document_unique_slug(*, base, exclude_pk=None, max_length=200):
     return slug
 
 
-def document_status_change(*, document, status, user=None):
+def document_status_change(*, document, status, user=None, stamp_date=True):
     """The one way a service moves a document between draft and published, so
     that a rule on who may publish applies to the admin, the import and the tests."""
     if status == document.status:
         return document
     if status == Status.PUBLISHED:
-        return document_publish(document=document, user=user)
+        return document_publish(document=document, user=user, stamp_date=stamp_date)
     return document_unpublish(document=document, user=user)
 
 
 def document_save_new(*, document, status, user=None, topics=(), states=()):
     """Validate and save a new document as a draft with its topics and States,
-    then give it STATUS through document_status_change."""
+    then give it STATUS through document_status_change (keeping an empty
+    publication date empty: the caller gave the dates it knows)."""
     document.status = Status.DRAFT
     document.created_by = document.updated_by = user
+    document._history_user = user
     document.full_clean()
     document.save()
     document.topics.set(topics)
     document.states.set(states)
-    return document_status_change(document=document, status=status, user=user)
+    return document_status_change(document=document, status=status, user=user, stamp_date=False)
 
 
 def document_save_changes(*, document, user=None, status=None, topics=None, states=None):
     """Validate and save DOCUMENT's changed fields (already set on it), replace
-    topics/States when given, and change the status through document_status_change."""
+    topics/States when given, and change the status through document_status_change.
+    Editors change drafts only (see roles.can_edit)."""
+    if not can_edit(user, document):
+        raise PermissionDenied(_("Only Publishers may change a published document."))
     document.updated_by = user
+    document._history_user = user
     document.full_clean(exclude=["status"])
     document.save()
     if topics is not None:
@@ -237,5 +247,5 @@ def document_save_changes(*, document, user=None, status=None, topics=None, stat
     if states is not None:
         document.states.set(states)
     if status is not None:
-        document_status_change(document=document, status=status, user=user)
+        document_status_change(document=document, status=status, user=user, stamp_date=False)
     return document
