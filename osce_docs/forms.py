@@ -42,7 +42,11 @@ class AttachmentInlineFormSet(forms.BaseInlineFormSet):
     two originals of one kind) before the database would."""
 
     def clean(self):
+        # Before Django's own unique check, whose generic message would hide this clearer one.
+        self.check_versions()
         super().clean()
+
+    def check_versions(self):
         seen_versions, seen_originals = set(), set()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
