@@ -23,9 +23,9 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from unidecode import unidecode
 
@@ -33,6 +33,7 @@ from . import services
 from .filetypes import CheckedFile, check_upload
 from .languages import is_language_code
 from .models import AttachmentKind, Status, Topic
+from .roles import can_edit, can_publish
 
 CREATE, CHANGE, UNCHANGED = "create", "change", "unchanged"
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -469,6 +470,10 @@ class DocumentImporter:
                 report.errors.append(RowError(plan.row, "; ".join(problems)))
                 continue
             self.plan_row(plan)
+            refusal = self.check_permission(plan)
+            if refusal:
+                report.errors.append(RowError(plan.row, refusal))
+                continue
             report.plans.append(plan)
         report.errors.sort(key=lambda error: error.row)
         if report.errors or dry_run:
@@ -511,11 +516,21 @@ class DocumentImporter:
                 file_plan.existing = current
                 plan.changes.append(_("new bytes for %(path)s") % {"path": file_plan.path})
 
+    def check_permission(self, plan):
+        """Editors import drafts only: publishing, unpublishing or changing a
+        published document is for Publishers (see osce_docs/roles.py)."""
+        if plan.action == UNCHANGED or can_publish(self.user) or self.user is None:
+            return None
+        wanted = plan.data.get("status", Status.DRAFT if plan.instance is None else plan.instance.status)
+        if (plan.instance is not None and not can_edit(self.user, plan.instance)) or wanted == Status.PUBLISHED:
+            return _("only Publishers may publish, unpublish or change published documents")
+        return None
+
     def apply(self, report):
-        stored = []
         current = None
         try:
-            with transaction.atomic():
+            # Files stored for rows that are rolled back are deleted again.
+            with services.atomic_with_files():
                 for current in report.plans:
                     if current.action == CREATE:
                         current.instance = self.create(current.data)
@@ -524,24 +539,20 @@ class DocumentImporter:
                 current = None
                 self.after_rows(report.plans)
                 for current in report.plans:
-                    self.store_files(current, stored)
-        except (ValidationError, DatabaseError, ValueError) as error:
-            self.remove_stored(stored)
+                    self.store_files(current)
+        except (ValidationError, PermissionDenied, DatabaseError, ValueError) as error:
             message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             report.errors.append(RowError(current.row if current else 1, message))
             return
-        except BaseException:
-            self.remove_stored(stored)
-            raise
         report.applied = True
 
-    def store_files(self, plan, stored):
+    def store_files(self, plan):
         for file_plan in plan.files:
             if file_plan.action == UNCHANGED:
                 continue
             with self.files.open(file_plan.path) as fileobj:
                 if file_plan.action == CREATE:
-                    attachment = services.attachment_create(
+                    services.attachment_create(
                         document=plan.instance,
                         uploaded_file=fileobj,
                         kind=file_plan.kind,
@@ -551,15 +562,9 @@ class DocumentImporter:
                         original_name=fileobj.name,
                     )
                 else:
-                    attachment = services.attachment_replace_file(
+                    services.attachment_replace_file(
                         attachment=file_plan.existing, uploaded_file=fileobj, user=self.user, original_name=fileobj.name
                     )
-            stored.append((attachment.file.storage, attachment.file.name))
-
-    @staticmethod
-    def remove_stored(stored):
-        for storage, name in stored:
-            storage.delete(name)
 
     # -- export
 

@@ -235,8 +235,8 @@ def document_save_new(*, document, status, user=None, topics=(), states=()):
 def document_save_changes(*, document, user=None, status=None, topics=None, states=None):
     """Validate and save DOCUMENT's changed fields (already set on it), replace
     topics/States when given, and change the status through document_status_change.
-    Editors change drafts only (see roles.can_edit)."""
-    if not can_edit(user, document):
+    Editors change drafts only (see roles.can_edit); USER None is the system."""
+    if user is not None and not can_edit(user, document):
         raise PermissionDenied(_("Only Publishers may change a published document."))
     document.updated_by = user
     document._history_user = user

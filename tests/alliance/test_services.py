@@ -3,18 +3,27 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from alliance import services
 from alliance.models import AllianceEvent
+from osce_docs.roles import PUBLISHERS
 from osce_docs.models import Status
 from tests.factories import EventFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def publisher(**kwargs):
+    """A member of the Publishers group (see osce_docs/roles.py)."""
+    user = UserFactory(staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=PUBLISHERS))
+    return user
+
+
 def test_event_create_writes_the_event_and_records_the_user():
-    user = UserFactory(staff=True)
+    user = publisher()
     topic = TopicFactory()
     event = services.event_create(
         event_kind="conference",
@@ -55,7 +64,7 @@ def test_event_create_gives_a_free_slug_when_the_title_repeats():
 
 def test_event_update_unpublishes_through_the_status_service():
     event = EventFactory(published=True)
-    user = UserFactory(staff=True)
+    user = publisher()
     services.event_update(event=event, data={"status": Status.DRAFT, "venue": "Elsewhere"}, user=user)
     event.refresh_from_db()
     assert event.status == Status.DRAFT

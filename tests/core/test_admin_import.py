@@ -242,3 +242,22 @@ def test_export_selected_events_as_csv(staff_client):
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
     assert (rows[0]["kind"], rows[0]["ordinal"], rows[0]["title"]) == ("conference", "3", event.title)
+
+
+def test_an_editor_sees_rows_that_would_publish_refused(client):
+    from django.contrib.auth.models import Group
+
+    from osce_docs.roles import EDITORS
+    from tests.factories import UserFactory
+
+    editor = UserFactory(staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(editor)
+    text = "kind,title,start_on,end_on,status\nworkshop,Draft workshop,2022-02-02,2022-02-03,draft\nworkshop,Public workshop,2022-03-02,2022-03-03,published\n"
+
+    response = client.post(reverse("admin:alliance_allianceevent_import"), {"csv_file": csv_upload(text, "events.csv")})
+
+    assert response.status_code == 200
+    assert "Row 3: only Publishers may publish, unpublish or change published documents" in response.content.decode()
+    assert response.context["token"] is None
+    assert not AllianceEvent.objects.filter(title__in=["Draft workshop", "Public workshop"]).exists()

@@ -7,16 +7,25 @@ import hashlib
 import io
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from alliance.models import AllianceEvent
 from decisions.models import CountryVisitReport, Decision
 from osce_docs import services as core_services
 from osce_docs.models import Attachment, Document, DocumentRelation, Status
+from osce_docs.roles import PUBLISHERS
 from tests import files
 from tests.factories import DecisionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def publisher(**kwargs):
+    """A member of the Publishers group (see osce_docs/roles.py)."""
+    user = UserFactory(staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=PUBLISHERS))
+    return user
 
 DECISION_COLUMNS = ["symbol", "title", "adopted_on", "place", "summary", "topics", "relates_to", "status", "files"]
 REPORT_COLUMNS = [
@@ -304,11 +313,35 @@ def test_absent_optional_columns_leave_stored_values_alone(tmp_path):
 
 
 def test_the_acting_user_is_recorded(folder):
-    user = UserFactory(username="officer", staff=True)
+    user = publisher(username="officer")
     run_import("decisions", good_decisions(folder), "--user", "officer")
     decision = Decision.objects.get(symbol="PC.DEC/1001")
     assert decision.created_by == user and decision.updated_by == user
     assert decision.attachments.first().uploaded_by == user
+
+
+def test_an_editor_imports_drafts_but_may_not_publish(folder):
+    UserFactory(username="editor", staff=True)
+    with pytest.raises(CommandError, match="Row 2: only Publishers may publish"):
+        run_import("decisions", good_decisions(folder), "--user", "editor")
+    assert not Decision.objects.filter(symbol__startswith="PC.DEC/1001").exists()
+
+    run_import("decisions", good_decisions(folder, status="draft"), "--user", "editor")
+    assert Decision.objects.get(symbol="PC.DEC/1001").status == Status.DRAFT
+
+
+def test_an_editor_may_not_change_a_published_decision_by_import(tmp_path):
+    UserFactory(username="editor", staff=True)
+    decision = DecisionFactory(number=2601, published=True)
+    path = write_csv(
+        tmp_path / "change.csv",
+        ["symbol", "title", "adopted_on"],
+        [{"symbol": "PC.DEC/2601", "title": "Changed by an editor", "adopted_on": decision.adopted_on.isoformat()}],
+    )
+    with pytest.raises(CommandError, match="Row 2: only Publishers"):
+        run_import("decisions", path, "--user", "editor")
+    decision.refresh_from_db()
+    assert decision.title != "Changed by an editor"
 
 
 def test_an_unknown_user_is_refused(folder):

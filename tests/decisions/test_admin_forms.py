@@ -188,13 +188,3 @@ def test_a_ministerial_council_decision_without_year_is_a_form_error(staff_clien
 
     assert response.status_code == 200
     assert "A Ministerial Council symbol needs its year" in response.content.decode()
-
-
-def test_a_decision_saved_as_published_goes_through_the_status_service(staff_client):
-    response = decision_post(staff_client, status=Status.PUBLISHED)
-
-    assert response.status_code == 302
-    decision = Decision.objects.get(symbol="PC.DEC/3900")
-    assert decision.status == Status.PUBLISHED
-    assert decision.published_on is not None
-    assert decision.created_by == staff_client.user

@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from decisions import services
 from decisions.models import Decision
+from osce_docs.roles import PUBLISHERS
 from osce_docs.models import DocumentRelation, Status
 from tests.factories import (
     DecisionFactory,
@@ -22,8 +24,15 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def publisher(**kwargs):
+    """A member of the Publishers group (see osce_docs/roles.py)."""
+    user = UserFactory(staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=PUBLISHERS))
+    return user
+
+
 def test_decision_create_takes_its_parts_from_the_symbol_and_records_the_user():
-    user = UserFactory(staff=True)
+    user = publisher()
     topic = TopicFactory()
     target = DecisionFactory(number=4001)
     decision = services.decision_create(
@@ -61,7 +70,7 @@ def test_decision_create_refuses_a_symbol_that_exists():
 
 def test_decision_update_changes_fields_and_records_who_did_it():
     decision = DecisionFactory()
-    user = UserFactory(staff=True)
+    user = publisher()
     services.decision_update(decision=decision, data={"title": "New title", "status": Status.PUBLISHED}, user=user)
     decision.refresh_from_db()
     assert decision.title == "New title"
@@ -122,3 +131,16 @@ def test_report_update_keeps_follow_ups_of_a_recommendation_whose_number_stays()
     recommendation = report.recommendations.get()
     assert recommendation.text == "Reworded."
     assert list(recommendation.follow_ups.all()) == [follow_up]
+
+
+def test_an_editor_cannot_create_a_published_decision_or_change_a_published_one():
+    editor = UserFactory(staff=True)
+    with pytest.raises(PermissionDenied):
+        services.decision_create(
+            symbol="PC.DEC/4300", title="T", adopted_on=datetime.date(2020, 1, 1), status=Status.PUBLISHED, user=editor
+        )
+    published = DecisionFactory(published=True)
+    with pytest.raises(PermissionDenied):
+        services.decision_update(decision=published, data={"title": "Changed"}, user=editor)
+    published.refresh_from_db()
+    assert published.title != "Changed"
