@@ -1,9 +1,10 @@
 """CSV rows of decisions and country-visit reports (see osce_docs/importing.py)."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from osce_docs.importing import DocumentImporter, format_date, format_topics, normalise_name
-from osce_docs.models import DocumentKind, RelationKind, SpecialRepresentative, State
+from osce_docs.models import DocumentKind, DocumentRelation, RelationKind, SpecialRepresentative, State
 
 from . import services
 from .models import CountryVisitReport, Decision, RecommendationArea
@@ -119,7 +120,12 @@ class DecisionImporter(DocumentImporter):
                     relations=[(kind, targets[symbol]) for kind, symbol in plan.data["relates_to"]],
                 )
 
+    def export_queryset(self, queryset):
+        relations = DocumentRelation.objects.filter(target__kind=DocumentKind.DECISION).select_related("target__decision")
+        return super().export_queryset(queryset).prefetch_related(Prefetch("relations_out", queryset=relations))
+
     def export_row(self, decision, files_column):
+        relations = sorted((r.kind, r.target.decision.symbol) for r in decision.relations_out.all())
         return {
             "symbol": decision.symbol,
             "title": decision.title,
@@ -127,7 +133,7 @@ class DecisionImporter(DocumentImporter):
             "place": decision.place,
             "summary": decision.summary,
             "topics": format_topics(decision),
-            "relates_to": ";".join(f"{kind}:{symbol}" for kind, symbol in sorted(self.stored_relations(decision))),
+            "relates_to": ";".join(f"{kind}:{symbol}" for kind, symbol in relations),
             "status": decision.status,
             "files": files_column,
         }
@@ -259,8 +265,16 @@ class ReportImporter(DocumentImporter):
         data = {name: value for name, value in data.items() if name != "country"}
         services.report_update(report=instance, data=data, user=self.user)
 
+    def export_queryset(self, queryset):
+        return (
+            super()
+            .export_queryset(queryset)
+            .select_related("country", "representative")
+            .prefetch_related("visit_periods", "recommendations")
+        )
+
     def export_row(self, report, files_column):
-        periods = report.visit_periods.order_by("start_on", "end_on")
+        periods = sorted(report.visit_periods.all(), key=lambda p: (p.start_on, p.end_on))
         return {
             "country": report.country.iso2,
             "representative": report.representative.slug,
@@ -272,6 +286,6 @@ class ReportImporter(DocumentImporter):
             "status": report.status,
             "files": files_column,
             "recommendations": " | ".join(
-                f"{rec.area}:{rec.text}" for rec in report.recommendations.order_by("number")
+                f"{rec.area}:{rec.text}" for rec in sorted(report.recommendations.all(), key=lambda r: r.number)
             ),
         }

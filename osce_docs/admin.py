@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -316,7 +318,7 @@ def export_selected_csv(modeladmin, request, queryset):
     importer = modeladmin.importer_class(user=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{importer.kind}.csv"'
-    importer.export(queryset.order_by("pk").prefetch_related("topics", "attachments"), response)
+    importer.export(queryset, response)
     return response
 
 
@@ -328,6 +330,7 @@ class DocumentImportMixin:
     actions = [publish_documents, unpublish_documents, export_selected_csv]
     session_key = "document_imports"
     upload_folder = "import-uploads"
+    upload_max_age = timedelta(days=1)
 
     def changelist_view(self, request, extra_context=None):
         can_import = self.has_add_permission(request) and self.has_change_permission(request)
@@ -402,11 +405,25 @@ class DocumentImportMixin:
 
     def store_upload(self, token, csv_file, files_zip):
         # Kept in the file storage so that any app server can finish the import.
+        self.discard_stale_uploads()
         folder = f"{self.upload_folder}/{token}"
         entry = {"kind": self.importer_class.kind, "csv": default_storage.save(f"{folder}/data.csv", csv_file), "zip": ""}
         if files_zip:
             entry["zip"] = default_storage.save(f"{folder}/files.zip", files_zip)
         return entry
+
+    def discard_stale_uploads(self):
+        """Previews nobody confirmed or cancelled are dropped after a day."""
+        try:
+            tokens, _names = default_storage.listdir(self.upload_folder)
+        except FileNotFoundError:
+            return
+        cutoff = timezone.now() - self.upload_max_age
+        for token in tokens:
+            for name in default_storage.listdir(f"{self.upload_folder}/{token}")[1]:
+                path = f"{self.upload_folder}/{token}/{name}"
+                if default_storage.get_modified_time(path) < cutoff:
+                    default_storage.delete(path)
 
     def discard_upload(self, entry):
         for name in (entry.get("csv"), entry.get("zip")):

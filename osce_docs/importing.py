@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from unidecode import unidecode
 
 from . import services
-from .filetypes import CheckedFile, check_upload
+from .filetypes import CheckedFile, check_upload, clean_original_name
 from .languages import is_language_code
 from .models import AttachmentKind, Status, Topic
 from .roles import can_edit, can_publish
@@ -310,6 +310,8 @@ class DocumentImporter:
                 if len(values) > len(header):
                     rows.append((number, None))
                     continue
+                # A short row (trailing cells left out) has those cells empty.
+                values = values + [""] * (len(header) - len(values))
                 rows.append((number, dict(zip(header, values))))
         except csv.Error as error:
             raise ImportFailed(_("Row %(row)d cannot be read: %(error)s") % {"row": number + 1, "error": error})
@@ -574,13 +576,17 @@ class DocumentImporter:
         the files column gives their paths as FILES_PREFIX/slug/name."""
         writer = csv.DictWriter(out, fieldnames=list(self.columns), lineterminator="\n")
         writer.writeheader()
-        for instance in queryset:
+        for instance in self.export_queryset(queryset.order_by("pk")):
             writer.writerow(self.export_row(instance, self.export_files(instance, files_dir, files_prefix)))
+
+    def export_queryset(self, queryset):
+        """QUERYSET with what export_row reads fetched in a few queries."""
+        return queryset.prefetch_related("topics", "attachments")
 
     def export_files(self, instance, files_dir, files_prefix):
         items, used = [], set()
         for attachment in sorted(instance.attachments.all(), key=lambda a: (a.kind != AttachmentKind.FULL_TEXT, a.kind, a.language)):
-            name = attachment.original_name or f"file-{attachment.pk}"
+            name = clean_original_name(attachment.original_name or f"file-{attachment.pk}")
             if name in used:
                 name = f"{attachment.language}-{attachment.kind}-{name}"
             used.add(name)

@@ -261,3 +261,21 @@ def test_an_editor_sees_rows_that_would_publish_refused(client):
     assert "Row 3: only Publishers may publish, unpublish or change published documents" in response.content.decode()
     assert response.context["token"] is None
     assert not AllianceEvent.objects.filter(title__in=["Draft workshop", "Public workshop"]).exists()
+
+
+def test_previews_left_for_a_day_are_discarded_by_the_next_upload(staff_client, media_in_tmp):
+    import os
+    import time
+
+    first = staff_client.post(IMPORT_URL, {"csv_file": csv_upload(DECISIONS_CSV), "files_zip": texts_zip()})
+    old = pending_uploads(media_in_tmp)
+    day_and_a_bit_ago = time.time() - 25 * 3600
+    for path in old:
+        os.utime(path, (day_and_a_bit_ago, day_and_a_bit_ago))
+
+    staff_client.post(IMPORT_URL, {"csv_file": csv_upload(DECISIONS_CSV), "files_zip": texts_zip()})
+
+    remaining = pending_uploads(media_in_tmp)
+    assert len(remaining) == 2 and not set(old) & set(remaining)
+    stale = staff_client.post(IMPORT_URL, {"token": first.context["token"]}, follow=True)
+    assert "The uploaded files are gone: upload the CSV again." in stale.content.decode()

@@ -112,3 +112,16 @@ def test_export_to_standard_output_has_the_import_columns(library):
     assert rows[report.title]["visit_periods"] == "2019-06-17/2019-06-19"
     assert len(rows) == CountryVisitReport.objects.count()
     assert AllianceEvent.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["decisions", "reports", "events"])
+def test_export_takes_a_fixed_number_of_queries(library, kind, django_assert_max_num_queries):
+    for number in range(6):
+        decision = DecisionFactory(number=3100 + number)
+        RelationFactory(source=decision, target=Decision.objects.get(symbol="PC.DEC/3001"), kind="cites")
+        report = ReportFactory(country=StateFactory())
+        VisitPeriodFactory(report=report)
+        RecommendationFactory(report=report)
+        EventFactory()
+    with django_assert_max_num_queries(8):
+        export(kind)

@@ -485,3 +485,17 @@ def test_bad_event_rows_are_reported(folder):
     assert "ordinal: “first” is not an ordinal" in message
     assert "end_on: the event cannot end before it starts" in message
     assert not AllianceEvent.objects.filter(title="Alliance expert meeting on technology").exists()
+
+
+def test_a_short_row_has_its_missing_cells_empty(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("symbol,title,adopted_on,place\nPC.DEC/2701,Short,2021-01-01\n", encoding="utf-8")
+    run_import("decisions", path)
+    assert Decision.objects.get(symbol="PC.DEC/2701").place == ""
+
+
+def test_a_row_with_more_cells_than_columns_is_reported(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("symbol,title,adopted_on\nPC.DEC/2702,Long,2021-01-01,extra\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Row 2: more cells than the header has columns"):
+        run_import("decisions", path)

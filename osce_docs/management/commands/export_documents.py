@@ -33,7 +33,7 @@ class Command(BaseCommand):
             files_dir.mkdir(parents=True, exist_ok=True)
             prefix = Path(os.path.relpath(files_dir, csv_dir)).as_posix()
             prefix = "" if prefix == "." else prefix
-        queryset = importer_class.model.objects.order_by("pk").prefetch_related("topics", "attachments")
+        queryset = importer_class.model.objects.all()
         importer = importer_class()
         if csv_file:
             with open(csv_file, "w", encoding="utf-8", newline="") as out:
