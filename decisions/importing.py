@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from osce_docs.importing import DocumentImporter, format_date, format_topics, normalise_name
+from osce_docs.importing import UNCHANGED, DocumentImporter, format_date, format_topics, normalise_name
 from osce_docs.models import DocumentKind, DocumentRelation, RelationKind, SpecialRepresentative, State
 
 from . import services
@@ -109,16 +109,16 @@ class DecisionImporter(DocumentImporter):
     def update(self, instance, data):
         services.decision_update(decision=instance, data=self.service_data(data), user=self.user)
 
-    def after_rows(self, plans):
-        """Relations once every decision of the file exists."""
-        symbols = {symbol for plan in plans for _kind, symbol in plan.data.get("relates_to", ())}
+    def after_row(self, plan, plans):
+        """Relations, once every decision of the file exists."""
+        if plan.action == UNCHANGED or "relates_to" not in plan.data:
+            return
+        symbols = {symbol for _kind, symbol in plan.data["relates_to"]}
         targets = {decision.symbol: decision for decision in Decision.objects.filter(symbol__in=symbols)}
-        for plan in plans:
-            if plan.action != "unchanged" and "relates_to" in plan.data:
-                services.decision_relations_set(
-                    decision=plan.instance,
-                    relations=[(kind, targets[symbol]) for kind, symbol in plan.data["relates_to"]],
-                )
+        services.decision_relations_set(
+            decision=plan.instance,
+            relations=[(kind, targets[symbol]) for kind, symbol in plan.data["relates_to"]],
+        )
 
     def export_queryset(self, queryset):
         relations = DocumentRelation.objects.filter(target__kind=DocumentKind.DECISION).select_related("target__decision")

@@ -420,8 +420,8 @@ class DocumentImporter:
     def update(self, instance, data):
         raise NotImplementedError
 
-    def after_rows(self, plans):
-        """Work needing every row saved (relations between rows)."""
+    def after_row(self, plan, plans):
+        """Work on PLAN's record that needs every row saved (relations between rows)."""
 
     def original_language(self, instance, data):
         return "en"
@@ -538,13 +538,13 @@ class DocumentImporter:
                         current.instance = self.create(current.data)
                     elif current.action == CHANGE:
                         self.update(current.instance, current.data)
-                current = None
-                self.after_rows(report.plans)
+                for current in report.plans:
+                    self.after_row(current, report.plans)
                 for current in report.plans:
                     self.store_files(current)
         except (ValidationError, PermissionDenied, DatabaseError, ValueError) as error:
             message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            report.errors.append(RowError(current.row if current else 1, message))
+            report.errors.append(RowError(current.row if current is not None else 1, message))
             return
         report.applied = True
 
