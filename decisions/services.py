@@ -21,8 +21,6 @@ from .symbols import Symbol, parse_symbol, symbol_slug
 DECISION_FIELDS = ("title", "summary", "adopted_on", "meeting", "place", "original_language", "published_on")
 REPORT_FIELDS = ("title", "summary", "published_on", "representative", "promising_practices", "challenges")
 
-User = AbstractBaseUser
-
 
 @transaction.atomic
 def decision_create(
@@ -40,7 +38,7 @@ def decision_create(
     topics: Iterable[Topic] = (),
     states: Iterable[State] = (),
     relations: Iterable[tuple[str, Document]] = (),
-    user: User | None = None,
+    user: AbstractBaseUser | None = None,
 ) -> Decision:
     """A new decision; its parts come from SYMBOL and it is published on the day
     it was adopted unless told otherwise."""
@@ -68,7 +66,7 @@ def decision_create(
 
 
 @transaction.atomic
-def decision_update(*, decision: Decision, data: Mapping[str, Any], user: User | None = None) -> Decision:
+def decision_update(*, decision: Decision, data: Mapping[str, Any], user: AbstractBaseUser | None = None) -> Decision:
     """Change DECISION_FIELDS, and topics, states, status or relations when DATA has them."""
     for field in DECISION_FIELDS:
         if field in data:
@@ -159,7 +157,7 @@ def report_create(
     slug: str = "",
     topics: Iterable[Topic] = (),
     states: Iterable[State] | None = None,
-    user: User | None = None,
+    user: AbstractBaseUser | None = None,
 ) -> CountryVisitReport:
     """A new country-visit report with its visit periods and numbered
     recommendations; it concerns its country unless STATES says otherwise."""
@@ -184,7 +182,7 @@ def report_create(
 
 @transaction.atomic
 def report_update(
-    *, report: CountryVisitReport, data: Mapping[str, Any], user: User | None = None
+    *, report: CountryVisitReport, data: Mapping[str, Any], user: AbstractBaseUser | None = None
 ) -> CountryVisitReport:
     """Change REPORT_FIELDS, and topics, states, status, visit periods or
     recommendations when DATA has them."""

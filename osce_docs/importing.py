@@ -37,6 +37,7 @@ from .roles import can_edit, can_publish
 
 CREATE, CHANGE, UNCHANGED = "create", "change", "unchanged"
 MAX_CSV_BYTES = 20 * 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -159,13 +160,22 @@ class ZipFiles(FileSource):
             self.archive = zipfile.ZipFile(fileobj)
         except (zipfile.BadZipFile, OSError, ValueError):
             raise ImportFailed(_("The file uploaded with the CSV is not a readable ZIP archive."))
+        infos = [info for info in self.archive.infolist() if not info.is_dir()]
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise ImportFailed(_("The ZIP holds more than %(max)d files.") % {"max": MAX_ZIP_MEMBERS})
         self.members = {}
-        for info in self.archive.infolist():
-            if not info.is_dir():
-                name = info.filename.replace("\\", "/")
-                while name.startswith("./"):
-                    name = name[2:]
-                self.members[name] = info
+        for info in infos:
+            name = info.filename.replace("\\", "/")
+            while name.startswith("./"):
+                name = name[2:]
+            self.members[name] = info
+        # A ZIP made from the folder itself has everything under that folder's
+        # name; the CSV's paths are then found below it too.
+        tops = {name.split("/", 1)[0] for name in self.members}
+        if len(tops) == 1 and all("/" in name for name in self.members):
+            top = tops.pop()
+            for name, info in list(self.members.items()):
+                self.members.setdefault(name[len(top) + 1 :], info)
 
     def open(self, path):
         info = self.members.get(path)

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from alliance import services
 from alliance.models import AllianceEvent

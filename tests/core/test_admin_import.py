@@ -279,3 +279,18 @@ def test_previews_left_for_a_day_are_discarded_by_the_next_upload(staff_client, 
     assert len(remaining) == 2 and not set(old) & set(remaining)
     stale = staff_client.post(IMPORT_URL, {"token": first.context["token"]}, follow=True)
     assert "The uploaded files are gone: upload the CSV again." in stale.content.decode()
+
+
+def test_a_zip_of_the_whole_folder_is_read_below_its_top_folder(staff_client):
+    archive = zip_upload(
+        {
+            "batch/texts/pc7001.pdf": files.pdf_bytes(["Imported decision"]),
+            "batch/texts/pc7001-fr.pdf": files.pdf_bytes(["Décision importée"]),
+        }
+    )
+
+    preview = staff_client.post(IMPORT_URL, {"csv_file": csv_upload(DECISIONS_CSV), "files_zip": archive})
+
+    assert preview.context["report"].errors == []
+    staff_client.post(IMPORT_URL, {"token": preview.context["token"]})
+    assert Decision.objects.get(symbol="PC.DEC/7001").attachments.count() == 2
