@@ -354,6 +354,9 @@ class DocumentImportMixin:
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
+        refused = redirect_if_upload_refused(request)
+        if refused:
+            return refused
         if request.method == "POST" and "token" in request.POST:
             return self.import_confirm(request, request.POST["token"], cancel="cancel" in request.POST)
         form = DocumentImportForm(request.POST or None, request.FILES or None)
