@@ -177,3 +177,14 @@ def test_over_long_original_names_are_shortened_keeping_the_extension():
     cleaned = clean_original_name("a" * 5000 + ".pdf")
     assert len(cleaned) == 200
     assert cleaned.endswith(".pdf")
+
+
+def test_the_admin_import_page_says_why_an_oversized_upload_was_refused(staff_client, settings):
+    settings.ATTACHMENT_MAX_BYTES = 50_000
+    response = staff_client.post(
+        reverse("admin:decisions_decision_import"),
+        {"csv_file": files.upload("data.csv", b"symbol,title\n" * 10), "files_zip": files.upload("files.zip", b"PK" + b"0" * 200_000)},
+        follow=True,
+    )
+    assert "The file files.zip is larger than the limit" in response.content.decode()
+    assert not (settings.MEDIA_ROOT / "import-uploads").exists()
