@@ -270,15 +270,13 @@ class RowReader:
 
 class DocumentImporter:
     """How one kind of document's CSV rows become service calls. Subclasses
-    set the class attributes and implement parse / find / changes / apply /
-    export_row."""
+    set the class attributes and implement parse, key, label, find, changes,
+    create, update and export_row."""
 
     kind = ""  # the command-line name: decisions, reports, events
     model = None
     columns = ()  # every column, in export order
     required_columns = ()
-    # Relation targets and the like, resolved once all rows are known.
-    file_column = "files"
 
     def __init__(self, *, files=None, user=None):
         self.files = files or NoFiles()
