@@ -9,6 +9,7 @@ from osce_docs.admin import (
     HiddenFromIndexMixin,
 )
 
+from .forms import VisitPeriodInlineFormSet
 from .importing import DecisionImporter, ReportImporter
 
 from .models import CountryVisitReport, Decision, FollowUp, Recommendation, VisitPeriod
@@ -46,6 +47,7 @@ class DecisionAdmin(DocumentImportMixin, DocumentAdminMixin, admin.ModelAdmin):
 
 class VisitPeriodInline(DocumentPartInlineMixin, admin.TabularInline):
     model = VisitPeriod
+    formset = VisitPeriodInlineFormSet
     extra = 1
     min_num = 1
     verbose_name_plural = _("visit periods")

@@ -5,7 +5,7 @@ documents, and the files attached to them."""
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -374,12 +374,21 @@ class DocumentRelation(models.Model):
     def clean(self):
         if self.source_id and self.target_id and self.source_id == self.target_id:
             raise ValidationError({"target": _("A document cannot relate to itself.")})
-        if self.kind in DECISION_ONLY_RELATIONS and self.source_id and self.target_id:
-            kinds = {self.source.kind, self.target.kind}
+        # In the admin's add page one end is the record being created: not
+        # saved yet, so it has no id, but its class says its kind.
+        ends = [self._end("source"), self._end("target")]
+        if self.kind in DECISION_ONLY_RELATIONS and None not in ends:
+            kinds = {end.DOCUMENT_KIND or end.kind for end in ends}
             if kinds != {DocumentKind.DECISION}:
                 raise ValidationError(
                     {"kind": _("“%(kind)s” links two decisions.") % {"kind": self.get_kind_display()}}
                 )
+
+    def _end(self, name):
+        try:
+            return getattr(self, name)
+        except ObjectDoesNotExist:
+            return None
 
 
 class AttachmentKind(models.TextChoices):

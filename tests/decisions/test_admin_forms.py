@@ -188,3 +188,67 @@ def test_a_ministerial_council_decision_without_year_is_a_form_error(staff_clien
 
     assert response.status_code == 200
     assert "A Ministerial Council symbol needs its year" in response.content.decode()
+
+
+def test_a_report_without_a_visit_period_is_a_form_error(staff_client):
+    response = report_post(staff_client, periods=[], attachments=[])
+
+    assert response.status_code == 200
+    assert "A report needs at least one visit period." in response.content.decode()
+    assert not CountryVisitReport.objects.filter(slug="italy-visit-report").exists()
+
+
+def test_deleting_the_only_visit_period_is_a_form_error(staff_client):
+    report_post(staff_client, periods=[("2013-06-17", "2013-06-18")], attachments=[])
+    report = CountryVisitReport.objects.get(slug="italy-visit-report")
+    period = report.visit_periods.get()
+    url = reverse("admin:decisions_countryvisitreport_change", args=[report.pk])
+    data = inline_management(staff_client, url, {"visit_periods": 1})
+    data.update(
+        {
+            "title": report.title,
+            "slug": report.slug,
+            "country": report.country_id,
+            "representative": report.representative_id,
+            "status": report.status,
+            "published_on": "2014-03-01",
+            "visit_periods-0-id": period.pk,
+            "visit_periods-0-report": report.pk,
+            "visit_periods-0-start_on": "2013-06-17",
+            "visit_periods-0-end_on": "2013-06-18",
+            "visit_periods-0-DELETE": "on",
+        }
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "A report needs at least one visit period." in response.content.decode()
+    assert report.visit_periods.count() == 1
+
+
+def test_a_new_report_cannot_revise_a_decision(staff_client):
+    decision = DecisionFactory()
+    url = reverse("admin:decisions_countryvisitreport_add")
+    data = inline_management(staff_client, url, {"visit_periods": 1, "relations_out": 1})
+    data.update(
+        {
+            "title": "Report",
+            "slug": "report-revising",
+            "country": State.objects.get(iso2="IT").pk,
+            "representative": SpecialRepresentative.objects.get(slug="maria-grazia-giammarinaro").pk,
+            "status": Status.DRAFT,
+            "visit_periods-0-start_on": "2013-06-17",
+            "visit_periods-0-end_on": "2013-06-18",
+            "relations_out-0-kind": "revises",
+            "relations_out-0-target": decision.pk,
+        }
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "“revises” links two decisions." in response.content.decode()
+    assert not CountryVisitReport.objects.filter(slug="report-revising").exists()
+    data["relations_out-0-kind"] = "cites"
+    assert staff_client.post(url, data).status_code == 302
