@@ -294,3 +294,24 @@ def test_a_zip_of_the_whole_folder_is_read_below_its_top_folder(staff_client):
     assert preview.context["report"].errors == []
     staff_client.post(IMPORT_URL, {"token": preview.context["token"]})
     assert Decision.objects.get(symbol="PC.DEC/7001").attachments.count() == 2
+
+
+def test_reports_import_through_the_admin_with_their_files(staff_client):
+    from decisions.models import CountryVisitReport
+
+    text = (
+        "country,representative,visit_periods,published_on,title,summary,topics,status,files,recommendations\n"
+        "AT,Valiant Richey,2021-10-04/2021-10-06,2022-03-01,Visit to Austria,,protection,published,"
+        "en:report.pdf;de:bericht.pdf,protection:Identify victims. | data:Collect data.\n"
+    )
+    archive = zip_upload({"report.pdf": files.pdf_bytes(["Report"]), "bericht.pdf": files.pdf_bytes(["Bericht"])})
+    url = reverse("admin:decisions_countryvisitreport_import")
+
+    preview = staff_client.post(url, {"csv_file": csv_upload(text, "reports.csv"), "files_zip": archive})
+    assert [(plan.row, plan.action) for plan in preview.context["report"].plans] == [(2, "create")]
+    staff_client.post(url, {"token": preview.context["token"]})
+
+    report = CountryVisitReport.objects.get(title="Visit to Austria")
+    assert report.representative.slug == "valiant-richey"
+    assert list(report.recommendations.values_list("number", "area")) == [(1, "protection"), (2, "data")]
+    assert set(report.attachments.values_list("language", "is_original")) == {("en", True), ("de", False)}
