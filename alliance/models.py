@@ -53,6 +53,9 @@ class AllianceEvent(Document):
     objects = AllianceEventQuerySet.as_manager()
     history = AuditedHistory(m2m_fields=["topics", "states"])
 
+    # Searched with the summary (weight B); see osce_docs/search_index.py.
+    SEARCH_TEXT_FIELDS = ["theme", "venue"]
+
     class Meta:
         verbose_name = _("Alliance event")
         verbose_name_plural = _("Alliance events")

@@ -69,6 +69,9 @@ class Decision(Document):
     objects = DecisionQuerySet.as_manager()
     history = AuditedHistory(m2m_fields=["topics", "states"])
 
+    # Searched with the title (weight A); see osce_docs/search_index.py.
+    SEARCH_TITLE_FIELDS = ["symbol"]
+
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
@@ -150,6 +153,17 @@ class CountryVisitReport(Document):
 
     objects = CountryVisitReportQuerySet.as_manager()
     history = AuditedHistory(m2m_fields=["topics", "states"])
+
+    # Searched with the summary (weight B), as are the recommendations.
+    SEARCH_TEXT_FIELDS = ["promising_practices", "challenges"]
+
+    @classmethod
+    def search_related_texts(cls, ids):
+        texts = {}
+        rows = Recommendation.objects.filter(report_id__in=ids).order_by("report_id", "number")
+        for report_id, text in rows.values_list("report_id", "text"):
+            texts.setdefault(report_id, []).append(text)
+        return texts
 
     class Meta:
         verbose_name = _("country-visit report")
@@ -244,6 +258,9 @@ class Recommendation(models.Model):
 
     objects = RecommendationQuerySet.as_manager()
     history = AuditedHistory()
+
+    # Its text is part of its report's search entry.
+    SEARCH_DOCUMENT_FIELD = "report"
 
     class Meta:
         verbose_name = _("recommendation")

@@ -216,6 +216,27 @@ def unpublish_documents(modeladmin, request, queryset):
     )
 
 
+@admin.action(description=_("Re-extract text"), permissions=["change"])
+def reextract_attachment_text(modeladmin, request, queryset):
+    count = services.attachments_queue_text_extraction(attachments=queryset)
+    modeladmin.message_user(
+        request,
+        ngettext("Text extraction queued for %d file.", "Text extraction queued for %d files.", count) % count,
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Re-extract text of the files"), permissions=["change"])
+def reextract_document_text(modeladmin, request, queryset):
+    attachments = Attachment.objects.filter(document__in=queryset.values("pk"))
+    count = services.attachments_queue_text_extraction(attachments=attachments)
+    modeladmin.message_user(
+        request,
+        ngettext("Text extraction queued for %d file.", "Text extraction queued for %d files.", count) % count,
+        messages.SUCCESS,
+    )
+
+
 class DocumentAdminMixin(EditorRulesMixin, StoredFilesCleanupMixin, HistoryAdmin):
     """What every kind of document's admin shares: the inlines, the publish
     actions (Publishers only), the editors' rules, and the audit trail (the
@@ -224,7 +245,7 @@ class DocumentAdminMixin(EditorRulesMixin, StoredFilesCleanupMixin, HistoryAdmin
     object_history_template = "admin/osce_docs/document_history.html"
 
     inlines = [AttachmentInline, RelationOutInline, RelationInInline]
-    actions = [publish_documents, unpublish_documents]
+    actions = [publish_documents, unpublish_documents, reextract_document_text]
     autocomplete_fields = ["topics", "states"]
     list_filter = ["status", "topics"]
     list_per_page = 50
@@ -470,7 +491,7 @@ class DocumentAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["title", "slug", "decision__symbol"]
     date_hierarchy = "published_on"
-    actions = [publish_documents, unpublish_documents]
+    actions = [publish_documents, unpublish_documents, reextract_document_text]
 
     def has_add_permission(self, request):
         # Documents are added as a decision, report, event or statement.
@@ -499,7 +520,18 @@ class DocumentAdmin(admin.ModelAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(StoredFilesCleanupMixin, DocumentPartAdmin):
-    list_display = ["original_name", "document", "kind", "language", "is_original", "size_display", "text_status"]
+    list_display = [
+        "original_name",
+        "document",
+        "kind",
+        "language",
+        "is_original",
+        "size_display",
+        "text_status",
+        "page_count",
+        "text_error",
+    ]
+    actions = [reextract_attachment_text]
     list_filter = ["kind", "language", "is_original", "text_status", "content_type"]
     search_fields = ["original_name", "sha256", "document__title"]
     date_hierarchy = "uploaded_at"

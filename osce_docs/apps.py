@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "osce_docs"
     verbose_name = _("Library core")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .search_index import connect_receivers
+
+        connect_receivers()
+        post_migrate.connect(_index_missing_documents, sender=self)
+
+
+def _index_missing_documents(sender, using="default", **kwargs):
+    """Documents created by data migrations (which send no signals) get their search entries."""
+    from django.db import connections
+
+    from .search_index import index_missing_documents
+
+    if "osce_docs_searchentry" in connections[using].introspection.table_names():
+        index_missing_documents()

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .filetypes import check_upload, clean_original_name
-from .models import Attachment
+from .models import Attachment, TextStatus
 
 
 class AttachmentForm(forms.ModelForm):
@@ -34,6 +34,10 @@ class AttachmentForm(forms.ModelForm):
             self.instance.size = checked.size
             self.instance.sha256 = checked.sha256
             self.instance.original_name = clean_original_name(upload.name)
+            # New bytes: their text is read again (see osce_docs/search_index.py).
+            self.instance.text_status = TextStatus.PENDING
+            self.instance.page_count = None
+            self.instance.text_error = ""
         return super().save(commit=commit)
 
 

@@ -485,3 +485,57 @@ class Attachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("core:attachment_download", args=[self.pk, self.original_name])
+
+
+class AttachmentPage(models.Model):
+    """The text of one page of an attached file (for files without pages, one
+    section of a few thousand characters), as text extraction found it.
+
+    Kept per page so that search can say where words occur ("page 12 of the
+    Russian full text"). On PostgreSQL the table also carries a generated
+    `vector` column, and on SQLite an FTS5 index follows it through triggers
+    (migration 0003): both are maintained by the database itself."""
+
+    attachment = models.ForeignKey(
+        Attachment, verbose_name=_("attached file"), on_delete=models.CASCADE, related_name="pages"
+    )
+    number = models.PositiveIntegerField(_("page"))
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("page of text")
+        verbose_name_plural = _("pages of text")
+        ordering = ["attachment_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["attachment", "number"], name="attachment_page_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.attachment} p. {self.number}"
+
+
+class SearchEntry(models.Model):
+    """What search knows of one document, in three weighted parts:
+    A the symbol and title, B the summary and the other texts of the record,
+    C the text of its files. Drafts have entries too: whether a document is
+    public is read from the document itself when searching, so publishing
+    and unpublishing never have to touch the index.
+
+    The engines index these columns inside the database (osce_docs/search.py):
+    generated tsvector columns with GIN indexes on PostgreSQL, an FTS5 table
+    with this table as its external content on SQLite."""
+
+    document = models.OneToOneField(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    a_text = models.TextField(_("symbol and title"), blank=True)
+    b_text = models.TextField(_("summary and record texts"), blank=True)
+    c_text = models.TextField(_("text of the files"), blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        ordering = ["document_id"]
+
+    def __str__(self):
+        return f"search entry of document {self.document_id}"

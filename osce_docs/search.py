@@ -1,27 +1,669 @@
 """Finding documents by their words.
 
-`Document.objects.search(query)` is the one entry point every list page and
-the search page use. This first version matches words in the symbol, title and
-summary; the full-text engine replaces its body without changing callers."""
+`Document.objects.search(query)` (the same on every kind's queryset) is the
+entry point the list pages use: it keeps the documents that match QUERY and
+leaves their order to the caller. `search_documents()` is what the search page
+uses: ranked results with snippets and facet counts in a fixed number of
+queries.
 
+Query syntax, as PostgreSQL's websearch_to_tsquery reads it: all words must
+match; "a quoted phrase"; -word excludes; `or` between two words accepts
+either. The query is parsed here once, and each engine gets the same logical
+query: a tsquery built with phraseto_tsquery() per term on PostgreSQL, an FTS5
+MATCH expression on SQLite. What is indexed lives in SearchEntry and
+AttachmentPage (osce_docs/search_index.py); the engines' own structures are
+created by migration 0003 and kept up to date by the database.
+
+Ranking is bounded, so that a word found in most documents stays fast: each
+search reads at most SEARCH_CANDIDATES matches per tier, taken in an order
+an index gives for free (newest document first), and ranks only those. The
+tiers: the whole query in the symbol or title, then in the title and summary
+texts, then anywhere (files included); within a tier by ts_rank / bm25."""
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connections
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 16
+# Marks around matched words in snippets: private-use characters that
+# extraction and indexing strip from every text, replaced by <mark> only after
+# the snippet has been HTML-escaped.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+# PostgreSQL's English stop words: not searched when typed alone (in a quoted
+# phrase they stay), on both engines alike.
+STOP_WORDS = frozenset(
+    """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers
+    herself it its itself they them their theirs themselves what which who whom this that these those am is are
+    was were be been being have has had having do does did doing a an the and but if or because as until while of
+    at by for with about against between into through during before after above below to from up down in out on
+    off over under again further then once here there when where why how all any both each few more most other
+    some such no nor not only own same so than too very s t can will just don should now""".split()
+)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000\ue001]")
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD_PART = re.compile(r"[^\W_]+")
+_BARE_NUMBER = re.compile(r"^\d{1,6}$")
 
 
-def _symbol_lookup(model):
+@dataclass(frozen=True)
+class Term:
+    """A word or phrase, already reduced to its word characters ("PC.DEC/557" → "PC DEC 557")."""
+
+    text: str
+    phrase: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    """A query as both engines read it: clauses that must all match (each an
+    OR of terms) and terms that must not."""
+
+    raw: str = ""
+    clauses: list = field(default_factory=list)
+    excluded: list = field(default_factory=list)
+    messages: list = field(default_factory=list)
+
+    @property
+    def has_positive(self):
+        return bool(self.clauses)
+
+    @property
+    def is_empty(self):
+        return not self.clauses and not self.excluded
+
+    @property
+    def positive_terms(self):
+        return [term for clause in self.clauses for term in clause]
+
+
+def _clean_query(text):
+    text = unicodedata.normalize("NFC", str(text or ""))
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _term(text, *, phrase):
+    words = _WORD_PART.findall(text)
+    if not words:
+        return None
+    return Term(" ".join(words)[:200], phrase=phrase or len(words) > 1)
+
+
+def parse_query(text):
+    """Read a query typed by anyone into a ParsedQuery; never raises. The
+    messages say what was left out (over-long queries, common words)."""
+    parsed = ParsedQuery(raw=_clean_query(text))
+    query = parsed.raw
+    if len(query) > MAX_QUERY_CHARS:
+        query = query[:MAX_QUERY_CHARS]
+        parsed.messages.append(
+            _("Your search was long: only its first %(count)d characters were used.") % {"count": MAX_QUERY_CHARS}
+        )
+    pending_or, dropped_common, terms_seen = False, [], 0
+    for match in _TOKEN.finditer(query):
+        negated, quoted, word = match.group(1), match.group(2), match.group(3)
+        if word is not None and word.lower() == "or":
+            pending_or = bool(parsed.clauses)
+            continue
+        if word is not None and word.startswith("-") and len(word) > 1:
+            negated, word = "-", word.lstrip("-")
+        if quoted is not None:
+            term = _term(quoted, phrase=True)
+        else:
+            if word.lower() in STOP_WORDS and not negated:
+                dropped_common.append(word)
+                pending_or = False
+                continue
+            term = _term(word, phrase=False)
+        if term is None:
+            continue
+        terms_seen += 1
+        if terms_seen > MAX_TERMS:
+            parsed.messages.append(_("Only the first %(count)d words were searched.") % {"count": MAX_TERMS})
+            break
+        if negated:
+            parsed.excluded.append(term)
+            pending_or = False
+        elif pending_or:
+            parsed.clauses[-1].append(term)
+            pending_or = False
+        else:
+            parsed.clauses.append([term])
+    if dropped_common and not parsed.clauses:
+        parsed.messages.append(
+            _("“%(words)s”: words this common are not searched on their own. Add a more specific word.")
+            % {"words": " ".join(dropped_common[:5])}
+        )
+    elif parsed.excluded and not parsed.clauses:
+        parsed.messages.append(_("Add a word to look for: a search cannot only exclude words."))
+    return parsed
+
+
+def looks_like_symbol(text):
+    """The decision a query names by symbol or bare number: ('number', 557),
+    ('symbol', 'PC.DEC/557'), or None."""
+    from decisions.symbols import SymbolError, format_symbol, parse_symbol
+
+    text = _clean_query(text)
+    if _BARE_NUMBER.match(text):
+        return ("number", int(text))
+    if "." not in text and "/" not in text:
+        return None
+    try:
+        symbol = parse_symbol(text)
+    except SymbolError:
+        return None
+    return (
+        "symbol",
+        format_symbol(
+            body=symbol.body,
+            number=symbol.number,
+            year=symbol.year,
+            revision=symbol.revision,
+            addendum=symbol.addendum,
+            corrigendum=symbol.corrigendum,
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------
+# The engines: the same logical query in each database's own words.
+
+
+class _Engine:
+    entry = "osce_docs_searchentry"
+    document = "osce_docs_document"
+    attachment = "osce_docs_attachment"
+    page = "osce_docs_attachmentpage"
+
+    def ids_in(self, column, ids):
+        raise NotImplementedError
+
+    def filters_sql(self, filters):
+        """SQL conditions on the document `d` for the search page's filters."""
+        from .models import Document
+
+        sql, params = [], []
+        if filters.get("kind"):
+            sql.append("d.kind = %s")
+            params.append(filters["kind"])
+        if filters.get("year"):
+            import datetime
+
+            year = int(filters["year"])
+            sql.append("d.published_on >= %s AND d.published_on < %s")
+            params += [datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)]
+        if filters.get("country"):
+            through = Document.states.through._meta.db_table
+            sql.append(
+                f"EXISTS (SELECT 1 FROM {through} ds JOIN osce_docs_state s ON s.id = ds.state_id "
+                "WHERE ds.document_id = d.id AND s.iso2 = %s)"
+            )
+            params.append(filters["country"].upper())
+        if filters.get("topic"):
+            through = Document.topics.through._meta.db_table
+            sql.append(
+                f"EXISTS (SELECT 1 FROM {through} dt JOIN osce_docs_topic t ON t.id = dt.topic_id "
+                "WHERE dt.document_id = d.id AND t.slug = %s)"
+            )
+            params.append(filters["topic"])
+        if filters.get("language"):
+            sql.append(f"EXISTS (SELECT 1 FROM {self.attachment} fa WHERE fa.document_id = d.id AND fa.language = %s)")
+            params.append(filters["language"])
+        return "".join(f" AND {condition}" for condition in sql), params
+
+    def facets(self, cursor, ids):
+        """Counts per kind, year, country, topic and file language among IDS, in one query."""
+        from .models import Document
+
+        states = Document.states.through._meta.db_table
+        topics = Document.topics.through._meta.db_table
+        condition, param = self.ids_in("d.id", ids)
+        sql = f"""
+            SELECT 'kind', d.kind, NULL, COUNT(*) FROM {self.document} d WHERE {condition} GROUP BY d.kind
+            UNION ALL
+            SELECT 'year', {self.year_sql('d.published_on')}, NULL, COUNT(*) FROM {self.document} d
+                WHERE {condition} AND d.published_on IS NOT NULL GROUP BY 2
+            UNION ALL
+            SELECT 'country', s.iso2, s.name, COUNT(*) FROM {self.document} d
+                JOIN {states} ds ON ds.document_id = d.id JOIN osce_docs_state s ON s.id = ds.state_id
+                WHERE {condition} GROUP BY s.iso2, s.name
+            UNION ALL
+            SELECT 'topic', t.slug, t.name, COUNT(*) FROM {self.document} d
+                JOIN {topics} dt ON dt.document_id = d.id JOIN osce_docs_topic t ON t.id = dt.topic_id
+                WHERE {condition} GROUP BY t.slug, t.name
+            UNION ALL
+            SELECT 'language', fa.language, NULL, COUNT(DISTINCT d.id) FROM {self.document} d
+                JOIN {self.attachment} fa ON fa.document_id = d.id
+                WHERE {condition} GROUP BY fa.language
+        """
+        cursor.execute(sql, [param] * 5)
+        return cursor.fetchall()
+
+
+class PostgreSQLEngine(_Engine):
+    vendor = "postgresql"
+
+    @staticmethod
+    def _term(term):
+        # English stems and the words as written (other languages), each term alike.
+        return "(phraseto_tsquery('english', %s) || phraseto_tsquery('simple', %s))", [term.text, term.text]
+
+    def _combine(self, clauses, excluded=()):
+        sql, params = [], []
+        for clause in clauses:
+            parts = [self._term(term) for term in clause]
+            sql.append("(" + " || ".join(p[0] for p in parts) + ")")
+            params += [value for p in parts for value in p[1]]
+        for term in excluded:
+            term_sql, term_params = self._term(term)
+            sql.append(f"!!{term_sql}")
+            params += term_params
+        return "(" + " && ".join(sql) + ")", params
+
+    def query(self, parsed):
+        return self._combine(parsed.clauses, parsed.excluded)
+
+    def any_term(self, parsed):
+        return self._combine([parsed.positive_terms])
+
+    def ids_in(self, column, ids):
+        return f"{column} = ANY(%s)", list(ids)
+
+    @staticmethod
+    def year_sql(column):
+        return f"to_char({column}, 'YYYY')"
+
+    def match_sql(self, parsed):
+        full, params = self.query(parsed)
+        return f"SELECT document_id FROM {self.entry} WHERE vector @@ {full}", params
+
+    def exclusion_sql(self, parsed):
+        any_excluded, params = self._combine([parsed.excluded])
+        return f"SELECT document_id FROM {self.entry} WHERE vector @@ {any_excluded}", params
+
+    def candidates(self, cursor, parsed, filters, limit):
+        full, full_params = self.query(parsed)
+        positive, positive_params = self._combine(parsed.clauses)
+        where, where_params = self.filters_sql(filters)
+        base = f"FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id WHERE d.status = 'published'{where}"
+
+        def tier(vector):
+            sql = f"SELECT e.document_id AS id FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
+            sql += f"WHERE e.{vector} @@ {positive} AND e.vector @@ {full} AND d.status = 'published'{where} "
+            return sql + "ORDER BY e.document_id DESC LIMIT %s", [*positive_params, *full_params, *where_params, limit]
+
+        a_sql, a_params = tier("vector_a")
+        ab_sql, ab_params = tier("vector_ab")
+        all_sql = f"SELECT e.document_id AS id {base} AND e.vector @@ {full} ORDER BY e.document_id DESC LIMIT %s"
+        sql = f"""
+            WITH a_c AS ({a_sql}), ab_c AS ({ab_sql}), all_c AS ({all_sql}),
+            scored AS (
+                SELECT c.id, 0 AS tier, ts_rank(e.vector_ab, {positive}) AS score
+                    FROM a_c c JOIN {self.entry} e ON e.document_id = c.id
+                UNION ALL
+                SELECT c.id, 1, ts_rank(e.vector_ab, {positive}) FROM ab_c c JOIN {self.entry} e ON e.document_id = c.id
+                UNION ALL
+                SELECT c.id, 2, ts_rank(e.vector, {full}) FROM all_c c JOIN {self.entry} e ON e.document_id = c.id
+            ),
+            best AS (SELECT id, tier, score, ROW_NUMBER() OVER (PARTITION BY id ORDER BY tier) AS n FROM scored)
+            SELECT id, tier, score, (SELECT COUNT(*) FROM all_c) FROM best WHERE n = 1
+            ORDER BY tier, score DESC, id DESC
+        """
+        params = [
+            *a_params,
+            *ab_params,
+            *where_params,
+            *full_params,
+            limit + 1,
+            *positive_params,
+            *positive_params,
+            *full_params,
+        ]
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+    def snippets(self, cursor, parsed, ids):
+        terms, terms_params = self.any_term(parsed)
+        options = (
+            f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=30, MinWords=12, '
+            'MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        sql = f"""
+            SELECT a.document_id, 'file', a.id, a.original_name, a.content_type, p.number,
+                   ts_headline('english', p.text, {terms}, %s)
+            FROM (
+                SELECT DISTINCT ON (fa.document_id) fa.document_id, fp.id AS page_id
+                FROM {self.attachment} fa JOIN {self.page} fp ON fp.attachment_id = fa.id
+                WHERE fa.document_id = ANY(%s) AND fp.vector @@ {terms}
+                ORDER BY fa.document_id, ts_rank(fp.vector, {terms}) DESC, fa.is_original DESC, fa.id, fp.number
+            ) best
+            JOIN {self.page} p ON p.id = best.page_id JOIN {self.attachment} a ON a.id = p.attachment_id
+            UNION ALL
+            SELECT e.document_id, 'summary', NULL, NULL, NULL, NULL, ts_headline('english', e.b_text, {terms}, %s)
+            FROM {self.entry} e WHERE e.document_id = ANY(%s) AND e.b_text <> ''
+        """
+        params = [*terms_params, options, list(ids), *terms_params, *terms_params, *terms_params, options, list(ids)]
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+class SQLiteEngine(_Engine):
+    vendor = "sqlite"
+    fts = "osce_search_fts"
+    page_fts = "osce_search_page_fts"
+    # bm25 column weights: symbol and title, summary texts, files.
+    weights = "10.0, 4.0, 1.0"
+
+    @staticmethod
+    def _term(term):
+        return '"' + term.text.replace('"', '""') + '"'
+
+    def _positive(self, clauses):
+        return " AND ".join("(" + " OR ".join(self._term(term) for term in clause) + ")" for clause in clauses)
+
+    def _excluding(self, parsed):
+        return "".join(f" NOT {self._term(term)}" for term in parsed.excluded)
+
+    def query(self, parsed, columns=None):
+        positive = self._positive(parsed.clauses)
+        if columns:
+            positive = "{" + " ".join(columns) + "} : (" + positive + ")"
+        return "(" + positive + ")" + self._excluding(parsed)
+
+    def any_term(self, parsed):
+        return " OR ".join(self._term(term) for term in parsed.positive_terms)
+
+    def ids_in(self, column, ids):
+        return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))
+
+    @staticmethod
+    def year_sql(column):
+        return f"strftime('%%Y', {column})"
+
+    def match_sql(self, parsed):
+        return f"SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s", [self.query(parsed)]
+
+    def exclusion_sql(self, parsed):
+        any_excluded = " OR ".join(self._term(term) for term in parsed.excluded)
+        return f"SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s", [any_excluded]
+
+    def candidates(self, cursor, parsed, filters, limit):
+        where, where_params = self.filters_sql(filters)
+
+        # The FTS table drives (CROSS JOIN keeps it outer) in rowid order, so
+        # LIMIT stops the scan after LIMIT published matches.
+        def tier(match, n):
+            sql = (
+                f"SELECT {self.fts}.rowid AS id, -bm25({self.fts}, {self.weights}) AS score "
+                f"FROM {self.fts} CROSS JOIN {self.document} d "
+                f"WHERE {self.fts} MATCH %s AND d.id = {self.fts}.rowid AND d.status = 'published'{where} "
+                f"ORDER BY {self.fts}.rowid DESC LIMIT %s"
+            )
+            return sql, [match, *where_params, n]
+
+        a_sql, a_params = tier(self.query(parsed, ["a_text"]), limit)
+        ab_sql, ab_params = tier(self.query(parsed, ["a_text", "b_text"]), limit)
+        all_sql, all_params = tier(self.query(parsed), limit + 1)
+        sql = f"""
+            WITH a_c AS ({a_sql}), ab_c AS ({ab_sql}), all_c AS ({all_sql}),
+            scored AS (
+                SELECT id, 0 AS tier, score FROM a_c
+                UNION ALL SELECT id, 1, score FROM ab_c
+                UNION ALL SELECT id, 2, score FROM all_c
+            ),
+            best AS (SELECT id, tier, score, ROW_NUMBER() OVER (PARTITION BY id ORDER BY tier) AS n FROM scored)
+            SELECT id, tier, score, (SELECT COUNT(*) FROM all_c) FROM best WHERE n = 1
+            ORDER BY tier, score DESC, id DESC
+        """
+        cursor.execute(sql, [*a_params, *ab_params, *all_params])
+        return cursor.fetchall()
+
+    def snippets(self, cursor, parsed, ids):
+        terms = self.any_term(parsed)
+        ids_json = json.dumps(list(ids))
+        sql = f"""
+            WITH pages AS (
+                SELECT fa.document_id AS document_id, fp.id AS page_id, bm25({self.page_fts}) AS score
+                FROM json_each(%s) j
+                CROSS JOIN {self.attachment} fa CROSS JOIN {self.page} fp CROSS JOIN {self.page_fts}
+                WHERE fa.document_id = j.value AND fp.attachment_id = fa.id
+                  AND {self.page_fts}.rowid = fp.id AND {self.page_fts} MATCH %s
+            ),
+            best AS (
+                SELECT page_id FROM (
+                    SELECT page_id, ROW_NUMBER() OVER (PARTITION BY document_id ORDER BY score, page_id) AS n FROM pages
+                ) WHERE n = 1
+            )
+            SELECT a.document_id, 'file', a.id, a.original_name, a.content_type, p.number,
+                   snippet({self.page_fts}, 0, %s, %s, ' … ', 30)
+            FROM best CROSS JOIN {self.page_fts} CROSS JOIN {self.page} p CROSS JOIN {self.attachment} a
+            WHERE {self.page_fts}.rowid = best.page_id AND {self.page_fts} MATCH %s
+              AND p.id = best.page_id AND a.id = p.attachment_id
+            UNION ALL
+            SELECT {self.fts}.rowid, 'summary', NULL, NULL, NULL, NULL, snippet({self.fts}, 1, %s, %s, ' … ', 30)
+            FROM json_each(%s) j CROSS JOIN {self.fts}
+            WHERE {self.fts}.rowid = j.value AND {self.fts} MATCH %s
+        """
+        params = [ids_json, terms, MARK_START, MARK_END, terms, MARK_START, MARK_END, ids_json, terms]
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+ENGINES = {"postgresql": PostgreSQLEngine(), "sqlite": SQLiteEngine()}
+
+
+def engine_for(alias="default"):
+    return ENGINES.get(connections[alias].vendor)
+
+
+# ---------------------------------------------------------------------------
+# The entry point every list uses.
+
+
+def _icontains_fallback(queryset, parsed):
+    """Other databases: a word scan, so that the site still works there."""
     from .models import Document
 
-    return "decision__symbol__icontains" if model is Document else "document_ptr__decision__symbol__icontains"
+    symbol_lookup = "decision__symbol" if queryset.model is Document else "document_ptr__decision__symbol"
+    for term in parsed.positive_terms:
+        queryset = queryset.filter(
+            Q(title__icontains=term.text) | Q(summary__icontains=term.text) | Q(**{f"{symbol_lookup}__icontains": term.text})
+        )
+    return queryset
 
 
 def filter_documents(queryset, query):
-    symbol_lookup = _symbol_lookup(queryset.model)
-    for word in (query or "").split()[:20]:
-        queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(**{symbol_lookup: word}))
-    return queryset
+    """QUERYSET narrowed to the documents matching QUERY, in the caller's order.
+
+    A query with nothing to search (empty, only common words) leaves the
+    queryset as it is; a query that only excludes words keeps the documents
+    without them. Whether a document is published is the caller's filter
+    (`.published()`), as everywhere."""
+    parsed = parse_query(query)
+    if parsed.is_empty:
+        return queryset
+    engine = engine_for(queryset.db)
+    if engine is None:
+        return _icontains_fallback(queryset, parsed)
+    if not parsed.has_positive:
+        sql, params = engine.exclusion_sql(parsed)
+        return queryset.exclude(pk__in=RawSQL(sql, params))
+    sql, params = engine.match_sql(parsed)
+    return queryset.filter(pk__in=RawSQL(sql, params))
 
 
 def filter_recommendations(queryset, query):
-    """Recommendations whose text holds every word of QUERY (`Recommendation.objects.search`)."""
+    """Recommendations whose text holds every word of QUERY (`Recommendation.objects.search`):
+    a word scan over one short column, outside the documents' full-text index."""
     for word in (query or "").split()[:20]:
         queryset = queryset.filter(text__icontains=word)
     return queryset
+
+
+# ---------------------------------------------------------------------------
+# The search page: ranked hits, snippets and facets.
+
+
+@dataclass
+class Hit:
+    document: object
+    summary_snippet: str = ""
+    file_snippet: str = ""
+    file_name: str = ""
+    file_url: str = ""
+    file_page: int | None = None
+    symbol_match: bool = False
+
+
+@dataclass
+class SearchResults:
+    parsed: ParsedQuery
+    hits: list = field(default_factory=list)
+    total: int = 0
+    # True when more documents match than were ranked (then `total` is the number ranked).
+    more: bool = False
+    facets: dict = field(default_factory=dict)
+    page_number: int = 1
+    num_pages: int = 1
+    per_page: int = 20
+
+    @property
+    def messages(self):
+        return self.parsed.messages
+
+    @property
+    def has_previous(self):
+        return self.page_number > 1
+
+    @property
+    def has_next(self):
+        return self.page_number < self.num_pages
+
+
+class PageOutOfRange(Exception):
+    pass
+
+
+def _marked_html(text):
+    """A snippet from the database as safe HTML: escaped first, then marked."""
+    if not text or MARK_START not in text:
+        return ""
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(html)
+
+
+def _download_url(attachment_id, name):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("core:attachment_download", args=[attachment_id, name])
+    except NoReverseMatch:
+        return ""
+
+
+def _symbol_hit_ids(query, filters):
+    from decisions.models import Decision
+
+    named = looks_like_symbol(query)
+    if named is None or (filters.get("kind") and filters["kind"] != "decision"):
+        return []
+    decisions = Decision.objects.published()
+    if named[0] == "number":
+        decisions = decisions.filter(number=named[1])
+    else:
+        decisions = decisions.filter(Q(symbol__iexact=named[1]) | Q(symbol__istartswith=named[1] + "/"))
+    if filters.get("year"):
+        decisions = decisions.filter(published_on__year=int(filters["year"]))
+    if filters.get("country"):
+        decisions = decisions.filter(states__iso2=filters["country"].upper())
+    if filters.get("topic"):
+        decisions = decisions.filter(topics__slug=filters["topic"])
+    if filters.get("language"):
+        decisions = decisions.filter(attachments__language=filters["language"])
+    return list(dict.fromkeys(decisions.by_symbol().values_list("pk", flat=True)[: settings.SEARCH_CANDIDATES]))
+
+
+def _facet_lists(rows):
+    from .languages import language_name
+    from .models import DocumentKind
+
+    facets = {"kind": [], "year": [], "country": [], "topic": [], "language": []}
+    kind_labels = dict(DocumentKind.choices)
+    for name, value, label, count in rows:
+        value = str(value)
+        if name == "kind":
+            label = kind_labels.get(value, value)
+        elif name == "language":
+            label = language_name(value)
+        elif name == "year":
+            label = value
+        facets[name].append({"value": value, "label": label, "count": count})
+    for name, items in facets.items():
+        if name == "year":
+            items.sort(key=lambda item: item["value"], reverse=True)
+        else:
+            items.sort(key=lambda item: (-item["count"], str(item["label"])))
+    return facets
+
+
+def search_documents(query, *, filters=None, page=1, per_page=20, using="default"):
+    """The search page's results for QUERY among published documents, ranked,
+    with snippets and facet counts. FILTERS narrows them (kind, year,
+    country, topic, language). Raises PageOutOfRange for a page past the end."""
+    from .models import Document
+
+    filters = {name: value for name, value in (filters or {}).items() if value}
+    parsed = parse_query(query)
+    results = SearchResults(parsed=parsed, per_page=per_page)
+    engine = engine_for(using)
+    if engine is None or not parsed.has_positive:
+        return results
+    limit = settings.SEARCH_CANDIDATES
+    symbol_ids = _symbol_hit_ids(query, filters)
+    with connections[using].cursor() as cursor:
+        ranked = engine.candidates(cursor, parsed, filters, limit)
+        all_matches = ranked[0][3] if ranked else 0
+        symbol_set = set(symbol_ids)
+        ordered = symbol_ids + [row[0] for row in ranked if row[0] not in symbol_set]
+        results.more = all_matches > limit
+        results.total = len(ordered)
+        if not ordered:
+            return results
+        results.num_pages = max(1, -(-len(ordered) // per_page))
+        if page < 1 or page > results.num_pages:
+            raise PageOutOfRange(page)
+        results.page_number = page
+        page_ids = ordered[(page - 1) * per_page : page * per_page]
+        results.facets = _facet_lists(engine.facets(cursor, ordered))
+        snippet_rows = engine.snippets(cursor, parsed, page_ids)
+    documents = Document.objects.filter(pk__in=page_ids).select_related("decision")
+    by_id = {document.pk: document for document in documents}
+    hits = {pk: Hit(document=by_id[pk], symbol_match=pk in symbol_set) for pk in page_ids if pk in by_id}
+    for document_id, source, attachment_id, name, content_type, number, text in snippet_rows:
+        hit = hits.get(document_id)
+        if hit is None:
+            continue
+        html = _marked_html(text)
+        if source == "summary":
+            hit.summary_snippet = html
+        elif html:
+            from .filetypes import PDF
+
+            hit.file_snippet = html
+            hit.file_name = name
+            hit.file_page = number if content_type == PDF else None
+            hit.file_url = _download_url(attachment_id, name)
+    results.hits = [hits[pk] for pk in page_ids if pk in hits]
+    return results

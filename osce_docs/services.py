@@ -5,6 +5,7 @@ import logging
 import threading
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -249,3 +250,65 @@ def document_save_changes(*, document, user=None, status=None, topics=None, stat
     if status is not None:
         document_status_change(document=document, status=status, user=user, stamp_date=False)
     return document
+
+
+def attachment_extract_text(*, attachment_pk, force=False):
+    """Read the text of an attached file into its pages, record how it went
+    (text_status, page_count, text_error) and update the document's search
+    entry. Returns the attachment, or None when it no longer exists or (unless
+    FORCE) its text was read already.
+
+    The slow part, reading the file, happens outside any transaction; the
+    result is stored only if the file is still the one that was read."""
+    from .extraction import ExtractedText, extract_text
+    from .models import AttachmentPage, TextStatus
+    from .search_index import search_index_update
+
+    attachment = Attachment.objects.filter(pk=attachment_pk).first()
+    if attachment is None or (not force and attachment.text_status != TextStatus.PENDING):
+        return None
+    max_bytes = settings.TEXT_EXTRACTION_MAX_BYTES
+    if attachment.size > max_bytes:
+        result = ExtractedText(status=TextStatus.NO_TEXT, error="The file is too large to read its text.")
+    else:
+        try:
+            with attachment.file.open("rb") as stored:
+                data = stored.read(max_bytes + 1)
+        except OSError as error:
+            result = ExtractedText(status=TextStatus.FAILED, error=f"The stored file cannot be read: {error}"[:300])
+        else:
+            result = extract_text(data, attachment.content_type)
+    with transaction.atomic():
+        current = Attachment.objects.select_for_update().filter(pk=attachment_pk, sha256=attachment.sha256).first()
+        if current is None:
+            return None
+        AttachmentPage.objects.filter(attachment=current).delete()
+        AttachmentPage.objects.bulk_create(
+            [
+                AttachmentPage(attachment=current, number=number, text=text)
+                for number, text in enumerate(result.pages, start=1)
+            ],
+            batch_size=500,
+        )
+        current.text_status = result.status
+        current.page_count = result.page_count
+        current.text_error = result.error
+        # update(), not save(): the receivers of a saved file would queue it again.
+        Attachment.objects.filter(pk=current.pk).update(
+            text_status=current.text_status, page_count=current.page_count, text_error=current.text_error
+        )
+        search_index_update(current.document_id, with_files=True)
+    return current
+
+
+def attachments_queue_text_extraction(*, attachments):
+    """Read the text of ATTACHMENTS again (the admin's "Re-extract text")."""
+    from .models import TextStatus
+    from .search_index import queue_text_extraction
+
+    pks = list(attachments.values_list("pk", flat=True))
+    with transaction.atomic():
+        Attachment.objects.filter(pk__in=pks).update(text_status=TextStatus.PENDING, page_count=None, text_error="")
+        for pk in pks:
+            queue_text_extraction(pk)
+    return len(pks)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "csp",
     "simple_history",
     "axes",
@@ -232,11 +233,21 @@ FILE_UPLOAD_HANDLERS = [
 ]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# Background tasks (text extraction). The immediate backend runs them in the
+# request; production sets TASKS_BACKEND=django_tasks_db.DatabaseBackend and
+# runs `python manage.py db_worker` beside the app server.
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
+
+# Search: how many matches per tier are ranked (the rest are counted as
+# "more"), how much of a document's file text is indexed, and the largest file
+# whose text is read.
+SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 500)
+SEARCH_MAX_FILE_CHARS = env_int("SEARCH_MAX_FILE_CHARS", 200_000)
+TEXT_EXTRACTION_MAX_BYTES = env_int("TEXT_EXTRACTION_MAX_BYTES", 100 * 1024 * 1024)
 
 # Security headers that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True

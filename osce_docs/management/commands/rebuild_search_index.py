@@ -1,0 +1,40 @@
+"""Recovery: rewrite every document's search entry from the documents and
+their extracted file text. Search keeps working while it runs: entries are
+upserted batch by batch (each batch commits on its own), never emptied first."""
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from osce_docs.models import Document
+from osce_docs.search_index import BATCH_SIZE, search_index_documents
+
+
+class Command(BaseCommand):
+    help = "Rewrite the search entry of every document (upsert in batches; search stays available)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fts",
+            action="store_true",
+            help="SQLite: also rebuild the FTS5 tables from their content tables (one transaction; "
+            "readers keep seeing the old index until it commits).",
+        )
+
+    def handle(self, *args, fts=False, **options):
+        total = 0
+        last_pk = 0
+        while True:
+            ids = list(
+                Document.objects.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[: BATCH_SIZE * 5]
+            )
+            if not ids:
+                break
+            total += search_index_documents(ids)
+            last_pk = ids[-1]
+            if options["verbosity"] > 1:
+                self.stdout.write(f"{total} documents indexed")
+        if fts and connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO osce_search_fts(osce_search_fts) VALUES ('rebuild')")
+                cursor.execute("INSERT INTO osce_search_page_fts(osce_search_page_fts) VALUES ('rebuild')")
+        self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {total} documents."))

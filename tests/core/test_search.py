@@ -1,0 +1,363 @@
+"""Full-text search: the same expectations on SQLite (FTS5) and PostgreSQL
+(tsvector), through the list entry point and the ranked search."""
+
+import datetime
+
+import pytest
+
+from decisions.models import Body, Decision
+from osce_docs import services
+from osce_docs.models import Document, SearchEntry
+from osce_docs.search import parse_query, search_documents
+from tests import files
+from tests.factories import (
+    DecisionFactory,
+    EventFactory,
+    RecommendationFactory,
+    ReportFactory,
+    StateFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def without_seed_documents(db):
+    """The initial data's documents would match common words; each test brings its own."""
+    Document.objects.all().delete()
+
+
+def attach(document, *, pages=None, content=None, name="file.pdf", language="en", kind="full_text", capture):
+    """Attach a real file through the service and run its extraction."""
+    content = content if content is not None else files.pdf_bytes(pages)
+    with capture(execute=True):
+        return services.attachment_create(
+            document=document, uploaded_file=files.upload(name, content), kind=kind, language=language
+        )
+
+
+def titles(results):
+    return [hit.document.title for hit in results.hits]
+
+
+def matching_titles(query):
+    return set(Document.objects.published().search(query).values_list("title", flat=True))
+
+
+def test_a_title_match_ranks_above_a_match_deep_in_an_annex(django_capture_on_commit_callbacks):
+    in_file = DecisionFactory(published=True, title="Decision on budgets", summary="Money.")
+    attach(
+        in_file,
+        pages=["Nothing here."] * 3 + ["Domestic servitude is mentioned here. Domestic servitude again."],
+        capture=django_capture_on_commit_callbacks,
+    )
+    in_title = DecisionFactory(published=True, title="Decision on domestic servitude", summary="Short.")
+    results = search_documents("domestic servitude")
+    assert titles(results) == [in_title.title, in_file.title]
+
+
+def test_a_summary_match_ranks_between_title_and_files(django_capture_on_commit_callbacks):
+    in_file = EventFactory(published=True, title="Event one", summary="Nothing.")
+    attach(in_file, pages=["Labour inspectors met."], capture=django_capture_on_commit_callbacks)
+    in_summary = EventFactory(published=True, title="Event two", summary="Labour inspectors and victims.")
+    in_title = EventFactory(published=True, title="Labour inspectors workshop", summary="Other.")
+    assert titles(search_documents("labour inspectors")) == [in_title.title, in_summary.title, in_file.title]
+
+
+def test_all_words_must_match():
+    DecisionFactory(published=True, title="Child victims of trafficking")
+    DecisionFactory(published=True, title="Child protection")
+    assert matching_titles("child victims") == {"Child victims of trafficking"}
+
+
+def test_a_quoted_phrase_matches_the_words_together_only():
+    DecisionFactory(published=True, title="Decision", summary="Victims of domestic servitude are protected.")
+    DecisionFactory(published=True, title="Other", summary="Servitude in a domestic setting.")
+    assert matching_titles('"domestic servitude"') == {"Decision"}
+
+
+def test_a_minus_word_excludes():
+    DecisionFactory(published=True, title="Child victims", summary="Sexual exploitation.")
+    DecisionFactory(published=True, title="Child labour", summary="Labour exploitation.")
+    assert matching_titles("child -labour") == {"Child victims"}
+    assert titles(search_documents("child -labour")) == ["Child victims"]
+
+
+def test_or_accepts_either_word():
+    DecisionFactory(published=True, title="Forced begging")
+    DecisionFactory(published=True, title="Organ removal")
+    DecisionFactory(published=True, title="Fishing industry")
+    assert matching_titles("begging or organ") == {"Forced begging", "Organ removal"}
+
+
+def test_word_forms_match_in_english():
+    DecisionFactory(published=True, title="Persons trafficked for labour")
+    assert matching_titles("trafficking") == {"Persons trafficked for labour"}
+    assert matching_titles("exploited labourers") == set()
+    DecisionFactory(published=True, title="Exploitation of labourers")
+    assert matching_titles("exploited labourer") == {"Exploitation of labourers"}
+
+
+def test_russian_text_in_a_file_is_found_by_its_words(django_capture_on_commit_callbacks):
+    document = DecisionFactory(published=True, title="Plan of action")
+    attach(
+        document,
+        pages=["Introduction", "Торговля людьми является тяжким преступлением."],
+        name="plan-ru.pdf",
+        language="ru",
+        capture=django_capture_on_commit_callbacks,
+    )
+    results = search_documents("торговля людьми")
+    assert titles(results) == ["Plan of action"]
+    hit = results.hits[0]
+    assert hit.file_name == "plan-ru.pdf"
+    assert hit.file_page == 2
+    assert "<mark>Торговля</mark>" in hit.file_snippet
+
+
+def test_symbol_puts_the_decision_and_its_revisions_first():
+    base = DecisionFactory(published=True, number=557, title="Action Plan", slug="pc-dec-557-t")
+    revision = DecisionFactory(published=True, number=557, revision=1, title="Action Plan revised", slug="r-557")
+    DecisionFactory(published=True, number=5570, title="Another decision citing PC.DEC/557 in its title")
+    DecisionFactory(published=True, number=558, title="Unrelated")
+    for query in ["PC.DEC/557", "pc.dec/557", "557"]:
+        results = search_documents(query)
+        assert [hit.document.pk for hit in results.hits[:2]] == [base.pk, revision.pk], query
+        assert results.hits[0].symbol_match
+
+
+def test_ministerial_council_symbol_with_year():
+    wanted = DecisionFactory(published=True, body=Body.MINISTERIAL_COUNCIL, number=8, adopted_on=datetime.date(2007, 11, 30))
+    DecisionFactory(published=True, body=Body.MINISTERIAL_COUNCIL, number=8, adopted_on=datetime.date(2005, 12, 6))
+    results = search_documents("MC.DEC/8/07")
+    assert results.hits[0].document.pk == wanted.pk
+    assert Decision.objects.published().search("MC.DEC/8/07").get().pk == wanted.pk
+
+
+def test_search_works_on_every_kinds_queryset():
+    DecisionFactory(published=True, title="Victims first")
+    ReportFactory(published=True, title="Visit on victims")
+    assert list(Decision.objects.published().search("victims").values_list("title", flat=True)) == ["Victims first"]
+
+
+def test_report_recommendations_practices_and_challenges_are_searched():
+    report = ReportFactory(published=True, title="Visit", promising_practices="Hotline", challenges="Backlog")
+    RecommendationFactory(report=report, text="Establish a compensation fund for survivors.")
+    assert matching_titles("compensation fund") == {"Visit"}
+    assert matching_titles("hotline") == {"Visit"}
+    assert matching_titles("backlog") == {"Visit"}
+
+
+def test_summary_snippet_marks_the_words_and_escapes_html():
+    DecisionFactory(published=True, title="Decision", summary="Identify victims & witnesses <script>alert(1)</script>")
+    hit = search_documents("victims").hits[0]
+    assert "<mark>victims</mark> &amp; witnesses" in hit.summary_snippet
+    assert "<script>" not in hit.summary_snippet
+
+
+def test_snippet_names_the_right_file_and_page(django_capture_on_commit_callbacks):
+    document = DecisionFactory(published=True, title="Decision")
+    attach(document, pages=["General provisions."], name="main.pdf", capture=django_capture_on_commit_callbacks)
+    attach(
+        document,
+        pages=["Annex intro.", "Nothing.", "Referral mechanisms for child victims."],
+        name="annex.pdf",
+        kind="annex",
+        capture=django_capture_on_commit_callbacks,
+    )
+    hit = search_documents("referral mechanisms").hits[0]
+    assert (hit.file_name, hit.file_page) == ("annex.pdf", 3)
+    assert "<mark>Referral</mark> <mark>mechanisms</mark>" in hit.file_snippet
+
+
+def test_a_word_file_snippet_names_the_file_without_a_page(django_capture_on_commit_callbacks):
+    document = DecisionFactory(published=True, title="Decision")
+    attach(
+        document,
+        content=files.docx_bytes(["Labour inspection reform."]),
+        name="note.docx",
+        capture=django_capture_on_commit_callbacks,
+    )
+    hit = search_documents("inspection").hits[0]
+    assert (hit.file_name, hit.file_page) == ("note.docx", None)
+
+
+def test_facets_count_the_matches_by_kind_year_country_topic_and_language(django_capture_on_commit_callbacks):
+    italy, spain = StateFactory(iso2="XI", name="Testland XI"), StateFactory(iso2="XS", name="Testland XS")
+    topic = TopicFactory(name="Forced labour", slug="forced-labour")
+    first = DecisionFactory(published=True, title="Forced labour one", adopted_on=datetime.date(2019, 1, 1), states=[italy], topics=[topic])
+    DecisionFactory(published=True, title="Forced labour two", adopted_on=datetime.date(2020, 1, 1), states=[italy, spain])
+    EventFactory(published=True, title="Forced labour event", published_on=datetime.date(2020, 3, 1))
+    DecisionFactory(published=True, title="Something else", states=[spain])
+    attach(first, pages=["Text"], language="fr", capture=django_capture_on_commit_callbacks)
+    facets = search_documents("forced labour").facets
+
+    def counts(name):
+        return {item["value"]: item["count"] for item in facets[name]}
+
+    assert counts("kind") == {"decision": 2, "event": 1}
+    assert counts("year") == {"2019": 1, "2020": 2}
+    assert counts("country") == {"XI": 2, "XS": 1}
+    assert counts("topic") == {"forced-labour": 1}
+    assert counts("language") == {"fr": 1}
+
+
+def test_filters_narrow_the_results():
+    state = StateFactory(iso2="XQ")
+    DecisionFactory(published=True, title="Labour one", states=[state], adopted_on=datetime.date(2019, 5, 1))
+    DecisionFactory(published=True, title="Labour two", adopted_on=datetime.date(2020, 5, 1))
+    EventFactory(published=True, title="Labour three", published_on=datetime.date(2020, 6, 1))
+    assert titles(search_documents("labour", filters={"country": "XQ"})) == ["Labour one"]
+    assert set(titles(search_documents("labour", filters={"year": "2020"}))) == {"Labour two", "Labour three"}
+    assert titles(search_documents("labour", filters={"kind": "event"})) == ["Labour three"]
+
+
+def test_results_are_paginated():
+    for number in range(25):
+        DecisionFactory(published=True, title=f"Prevention measure {number}")
+    first, second = search_documents("prevention", per_page=20), search_documents("prevention", page=2, per_page=20)
+    assert first.total == 25 and first.num_pages == 2
+    assert len(first.hits) == 20 and len(second.hits) == 5
+    assert not {hit.document.pk for hit in first.hits} & {hit.document.pk for hit in second.hits}
+
+
+def test_ranking_reads_a_bounded_number_of_matches(settings):
+    settings.SEARCH_CANDIDATES = 5
+    for number in range(12):
+        DecisionFactory(published=True, title=f"Protection {number}")
+    results = search_documents("protection")
+    assert results.more
+    assert results.total == 6
+
+
+class TestDraftsNeverMatch:
+    def test_a_drafts_words_do_not_match_publicly(self):
+        DecisionFactory(title="Secret draft about sextortion")
+        assert matching_titles("sextortion") == set()
+        assert search_documents("sextortion").total == 0
+
+    def test_drafts_are_not_counted_in_facets_or_symbol_hits(self):
+        DecisionFactory(published=True, number=900, title="Published trafficking decision")
+        DecisionFactory(number=900, revision=1, title="Draft trafficking revision", slug="draft-900")
+        results = search_documents("900")
+        assert titles(results) == ["Published trafficking decision"]
+        assert results.facets["kind"] == [{"value": "decision", "label": "decision", "count": 1}]
+
+
+class TestFreshness:
+    def test_publishing_makes_a_document_findable_at_once(self):
+        document = DecisionFactory(title="Newly published on sextortion")
+        services.document_publish(document=document)
+        assert matching_titles("sextortion") == {"Newly published on sextortion"}
+
+    def test_unpublishing_removes_it_at_once(self):
+        document = DecisionFactory(published=True, title="Withdrawn on sextortion")
+        services.document_unpublish(document=document)
+        assert matching_titles("sextortion") == set()
+
+    def test_editing_the_title_changes_what_matches(self):
+        document = DecisionFactory(published=True, title="Old wording")
+        document.title = "New wording on grooming"
+        document.save()
+        assert matching_titles("grooming") == {"New wording on grooming"}
+        assert matching_titles("old") == set()
+
+    def test_deleting_a_document_removes_its_entry(self):
+        document = DecisionFactory(published=True, title="Deleted on grooming")
+        document.delete()
+        assert matching_titles("grooming") == set()
+        assert not SearchEntry.objects.filter(document_id=document.pk).exists()
+
+    def test_deleting_a_file_removes_its_words(self, django_capture_on_commit_callbacks):
+        document = DecisionFactory(published=True, title="Decision")
+        attachment = attach(document, pages=["Cybercrime and recruitment online"], capture=django_capture_on_commit_callbacks)
+        assert matching_titles("cybercrime") == {"Decision"}
+        services.attachment_delete(attachment=attachment)
+        assert matching_titles("cybercrime") == set()
+
+    def test_replacing_a_file_replaces_its_words(self, django_capture_on_commit_callbacks):
+        document = DecisionFactory(published=True, title="Decision")
+        attachment = attach(document, pages=["Cybercrime"], capture=django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.attachment_replace_file(attachment=attachment, uploaded_file=files.pdf_upload("new.pdf", ["Smuggling"]))
+        assert matching_titles("cybercrime") == set()
+        assert matching_titles("smuggling") == {"Decision"}
+
+    def test_a_replaced_files_old_words_leave_before_extraction_runs(self, django_capture_on_commit_callbacks):
+        document = DecisionFactory(published=True, title="Decision")
+        attachment = attach(document, pages=["Cybercrime"], capture=django_capture_on_commit_callbacks)
+        services.attachment_replace_file(attachment=attachment, uploaded_file=files.pdf_upload("new.pdf", ["Smuggling"]))
+        assert matching_titles("cybercrime") == set()
+
+    def test_a_new_recommendation_is_found_at_once(self):
+        report = ReportFactory(published=True, title="Visit")
+        recommendation = RecommendationFactory(report=report, text="Train labour inspectors")
+        assert matching_titles("inspectors") == {"Visit"}
+        recommendation.delete()
+        assert matching_titles("inspectors") == set()
+
+    def test_deleting_a_report_with_recommendations_and_files(self, django_capture_on_commit_callbacks):
+        report = ReportFactory(published=True, title="Visit")
+        RecommendationFactory(report=report, text="Train labour inspectors")
+        attach(report, pages=["Annex"], capture=django_capture_on_commit_callbacks)
+        report.delete()
+        assert not SearchEntry.objects.exists() or not SearchEntry.objects.filter(document_id=report.pk).exists()
+        assert matching_titles("inspectors") == set()
+
+    def test_rebuild_command_restores_a_lost_entry(self):
+        from django.core.management import call_command
+
+        document = DecisionFactory(published=True, title="Recovered on grooming")
+        SearchEntry.objects.filter(document_id=document.pk).delete()
+        assert matching_titles("grooming") == set()
+        call_command("rebuild_search_index", verbosity=0)
+        assert matching_titles("grooming") == {"Recovered on grooming"}
+
+
+class TestMalformedQueries:
+    @pytest.mark.parametrize(
+        "query",
+        [
+            '"unbalanced quote',
+            'trafficking "',
+            "\x00\x01\x02",
+            "trafficking\x00victims",
+            "x" * 5000,
+            "word " * 1000,
+            "-",
+            '""',
+            "or or or",
+            "(((",
+            "NEAR(a b)",
+            "a AND",
+            "* ^ :",
+            "{a_text} : x",
+            "'; DROP TABLE osce_docs_document; --",
+        ],
+    )
+    def test_never_an_error(self, query):
+        DecisionFactory(published=True, title="Trafficking victims")
+        search_documents(query)
+        list(Document.objects.published().search(query))
+
+    def test_only_common_words_give_a_message(self):
+        results = search_documents("the of and")
+        assert results.total == 0
+        assert "common" in results.messages[0]
+
+    def test_only_an_exclusion_gives_a_message_on_the_search_page(self):
+        assert "exclude" in search_documents("-labour").messages[0]
+
+    def test_only_an_exclusion_keeps_the_other_documents_on_lists(self):
+        DecisionFactory(published=True, title="Labour")
+        DecisionFactory(published=True, title="Begging")
+        assert "Labour" not in matching_titles("-labour")
+        assert "Begging" in matching_titles("-labour")
+
+    def test_an_unbalanced_quote_is_a_phrase_to_the_end(self):
+        DecisionFactory(published=True, title="Domestic servitude cases")
+        assert matching_titles('"domestic servitude') == {"Domestic servitude cases"}
+
+    def test_a_long_query_is_cut_and_says_so(self):
+        assert "first 500 characters" in parse_query("trafficking " * 600).messages[0]
