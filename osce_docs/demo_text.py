@@ -1,21 +1,57 @@
 """Where the synthetic corpus's extracted text goes: the search engine's own
 text storage and index, filled in bulk."""
 
+from collections import defaultdict
+
+from django.conf import settings
+
 
 class TextSink:
-    """Collects generated page texts per attachment and stores them in bulk."""
+    """Collects generated page texts per attachment and stores them in bulk:
+    the pages (AttachmentPage) and, in the same chunk's transaction, the
+    documents' search entries, built from the texts in memory rather than
+    read back."""
 
     @classmethod
     def for_database(cls):
-        # No text storage on this branch yet: text is not generated.
-        return None
+        return cls()
+
+    def __init__(self):
+        self.entries = 0
 
     def add(self, texts):
-        raise NotImplementedError
+        from .models import AttachmentPage
+        from .search_index import _upsert, entries_for
+
+        pages, by_document = [], defaultdict(list)
+        # Originals first, as search_index orders a document's files.
+        for attachment, page_texts in sorted(texts, key=lambda item: (item[0].document_id, not item[0].is_original)):
+            for number, text in enumerate(page_texts, start=1):
+                pages.append(AttachmentPage(attachment_id=attachment.pk, number=number, text=text))
+            by_document[attachment.document_id] += page_texts
+        AttachmentPage.objects.bulk_create(pages, batch_size=1000)
+        entries = entries_for(by_document, with_files=False)
+        limit = settings.SEARCH_MAX_FILE_CHARS
+        for entry in entries:
+            entry.c_text = "\n".join(by_document[entry.document_id])[:limit]
+        _upsert(entries, ["a_text", "b_text", "c_text"])
+        self.entries += len(entries)
 
     def finish(self, *, stdout=None):
-        raise NotImplementedError
+        from .search_index import index_missing_documents
+
+        # Documents without any file got no entry from add().
+        missing = index_missing_documents()
+        if stdout:
+            stdout.write(f"  search entries: {self.entries + missing:,}")
 
 
 def clear_synthetic_text():
     """Remove the synthetic documents' text before their rows go."""
+    from .models import AttachmentPage, SearchEntry
+
+    for queryset in (
+        AttachmentPage.objects.filter(attachment__document__synthetic=True),
+        SearchEntry.objects.filter(document__synthetic=True),
+    ):
+        queryset._raw_delete(queryset.db)

@@ -22,8 +22,13 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
 @pytest.fixture
-def populated():
+def populated(settings):
     """At least one row of every model, so change pages have something to show."""
+    from osce_docs.tasks import extract_attachment_text
+
+    # A task queued as production queues it (django-tasks-db's admin lists them).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    extract_attachment_text.enqueue(0)
     FollowUpFactory()
     VisitPeriodFactory()
     AttachmentFactory()
