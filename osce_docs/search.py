@@ -648,7 +648,9 @@ def search_documents(query, *, filters=None, page=1, per_page=20, using="default
         page_ids = ordered[(page - 1) * per_page : page * per_page]
         results.facets = _facet_lists(engine.facets(cursor, ordered))
         snippet_rows = engine.snippets(cursor, parsed, page_ids)
-    documents = Document.objects.filter(pk__in=page_ids).select_related("decision")
+    from django.db.models import F
+
+    documents = Document.objects.filter(pk__in=page_ids).annotate(card_symbol=F("decision__symbol"))
     by_id = {document.pk: document for document in documents}
     hits = {pk: Hit(document=by_id[pk], symbol_match=pk in symbol_set) for pk in page_ids if pk in by_id}
     for document_id, source, attachment_id, name, content_type, number, text in snippet_rows:

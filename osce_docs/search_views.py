@@ -6,12 +6,19 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from .languages import is_language_code
+from .languages import is_language_code, language_name
 from .models import DocumentKind
 from .search import MAX_QUERY_CHARS, PageOutOfRange, search_documents
 
 PER_PAGE = 20
 FILTER_NAMES = ("kind", "year", "country", "topic", "language")
+FILTER_LABELS = {
+    "kind": _("Kind"),
+    "year": _("Year"),
+    "country": _("Country"),
+    "topic": _("Topic"),
+    "language": _("File language"),
+}
 
 
 class SearchForm(forms.Form):
@@ -86,13 +93,6 @@ class SearchView(TemplateView):
         return "?" + urlencode({key: value for key, value in params.items() if value not in (None, "")})
 
     def _facets(self, results, query, filters):
-        labels = {
-            "kind": _("Kind"),
-            "year": _("Year"),
-            "country": _("Country"),
-            "topic": _("Topic"),
-            "language": _("File language"),
-        }
         facets = []
         for name, items in results.facets.items():
             if not items:
@@ -107,12 +107,19 @@ class SearchView(TemplateView):
                         "url": self._url(query, filters, **{name: "" if selected else item["value"]}),
                     }
                 )
-            facets.append({"name": name, "label": labels[name], "items": shown})
+            facets.append({"name": name, "label": FILTER_LABELS[name], "items": shown})
         return facets
 
     def _active_filters(self, query, filters):
+        kinds = dict(DocumentKind.choices)
+        shown = {"kind": lambda value: kinds.get(value, value), "language": language_name}
         return [
-            {"name": name, "value": value, "remove_url": self._url(query, filters, **{name: ""})}
+            {
+                "name": name,
+                "label": FILTER_LABELS[name],
+                "value": shown.get(name, str)(value),
+                "remove_url": self._url(query, filters, **{name: ""}),
+            }
             for name, value in filters.items()
         ]
 

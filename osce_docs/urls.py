@@ -25,7 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include((core_patterns, "core"))),
-    path("search/", include(([path("", views.SearchView.as_view(), name="search")], "search"))),
+    path("search/", include("osce_docs.search_urls")),
     path("", include("decisions.urls")),
     path("alliance/", include("alliance.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -1,5 +1,6 @@
-"""The public pages every kind shares: home, search, countries, topics, files;
-and the mixins the apps' public views are built on."""
+"""The public pages every kind shares: home, countries, topics, files; and
+the mixins the apps' public views are built on. (The search page is in
+osce_docs/search_views.py.)"""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -105,27 +106,6 @@ class HomeView(PublishedMixin, TemplateView):
             countries=State.objects.with_document_counts().filter(document_total__gt=0).order_by("name"),
             topics=Topic.objects.with_document_counts().filter(document_total__gt=0),
         )
-        return context
-
-
-class SearchView(PublishedMixin, ListView):
-    """Every kind of document matching the words, newest first."""
-
-    model = Document
-    template_name = "osce_docs/search.html"
-    paginate_by = PAGE_SIZE
-
-    def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:200]
-        if not self.query:
-            return super().get_queryset().none()
-        return super().get_queryset().search(self.query).for_cards()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["query"] = self.query
-        if context.get("page_obj"):
-            context["page_range"] = context["paginator"].get_elided_page_range(context["page_obj"].number)
         return context
 
 
