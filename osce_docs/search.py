@@ -347,14 +347,14 @@ class PostgreSQLEngine(_Engine):
                 SELECT DISTINCT ON (fa.document_id) fa.document_id, fp.id AS page_id
                 FROM {self.attachment} fa JOIN {self.page} fp ON fp.attachment_id = fa.id
                 WHERE fa.document_id = ANY(%s) AND fp.vector @@ {terms}
-                ORDER BY fa.document_id, ts_rank(fp.vector, {terms}) DESC, fa.is_original DESC, fa.id, fp.number
+                ORDER BY fa.document_id, fa.is_original DESC, fa.id, fp.number
             ) best
             JOIN {self.page} p ON p.id = best.page_id JOIN {self.attachment} a ON a.id = p.attachment_id
             UNION ALL
             SELECT e.document_id, 'summary', NULL, NULL, NULL, NULL, ts_headline('english', e.b_text, {terms}, %s)
             FROM {self.entry} e WHERE e.document_id = ANY(%s) AND e.b_text <> ''
         """
-        params = [*terms_params, options, list(ids), *terms_params, *terms_params, *terms_params, options, list(ids)]
+        params = [*terms_params, options, list(ids), *terms_params, *terms_params, options, list(ids)]
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -406,8 +406,7 @@ class SQLiteEngine(_Engine):
         # LIMIT stops the scan after LIMIT published matches.
         def tier(match, n):
             sql = (
-                f"SELECT {self.fts}.rowid AS id, -bm25({self.fts}, {self.weights}) AS score "
-                f"FROM {self.fts} CROSS JOIN {self.document} d "
+                f"SELECT {self.fts}.rowid AS id FROM {self.fts} CROSS JOIN {self.document} d "
                 f"WHERE {self.fts} MATCH %s AND d.id = {self.fts}.rowid AND d.status = 'published'{where} "
                 f"ORDER BY {self.fts}.rowid DESC LIMIT %s"
             )
@@ -418,24 +417,40 @@ class SQLiteEngine(_Engine):
         all_sql, all_params = tier(self.query(parsed), limit + 1)
         sql = f"""
             WITH a_c AS ({a_sql}), ab_c AS ({ab_sql}), all_c AS ({all_sql}),
-            scored AS (
-                SELECT id, 0 AS tier, score FROM a_c
-                UNION ALL SELECT id, 1, score FROM ab_c
-                UNION ALL SELECT id, 2, score FROM all_c
-            ),
-            best AS (SELECT id, tier, score, ROW_NUMBER() OVER (PARTITION BY id ORDER BY tier) AS n FROM scored)
-            SELECT id, tier, score, (SELECT COUNT(*) FROM all_c) FROM best WHERE n = 1
-            ORDER BY tier, score DESC, id DESC
+            tiers AS (
+                SELECT id, 0 AS tier FROM a_c UNION ALL SELECT id, 1 FROM ab_c UNION ALL SELECT id, 2 FROM all_c
+            )
+            SELECT id, MIN(tier), 0.0, (SELECT COUNT(*) FROM all_c) FROM tiers GROUP BY id
+            ORDER BY 2, id DESC
         """
         cursor.execute(sql, [*a_params, *ab_params, *all_params])
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        if 1 < len(rows) and rows[0][3] <= limit:
+            rows = self._ranked(cursor, parsed, rows)
+        return rows
+
+    def _ranked(self, cursor, parsed, rows):
+        """Order each tier by bm25. Only when few documents match: bm25 counts
+        every match of every term in the whole index (its IDF), which is what
+        must not happen for a word found in most documents; those stay in
+        tier, newest first."""
+        cursor.execute(
+            f"SELECT {self.fts}.rowid, -bm25({self.fts}, {self.weights}) FROM json_each(%s) j CROSS JOIN {self.fts} "
+            f"WHERE {self.fts}.rowid = j.value AND {self.fts} MATCH %s",
+            [json.dumps([row[0] for row in rows]), self.query(parsed)],
+        )
+        scores = dict(cursor.fetchall())
+        rows = [(pk, tier, scores.get(pk, 0.0), count) for pk, tier, _score, count in rows]
+        rows.sort(key=lambda row: (row[1], -row[2], -row[0]))
+        return rows
 
     def snippets(self, cursor, parsed, ids):
         terms = self.any_term(parsed)
         ids_json = json.dumps(list(ids))
         sql = f"""
             WITH pages AS (
-                SELECT fa.document_id AS document_id, fp.id AS page_id, bm25({self.page_fts}) AS score
+                SELECT fa.document_id AS document_id, fp.id AS page_id,
+                       fa.is_original AS is_original, fa.id AS attachment_id, fp.number AS number
                 FROM json_each(%s) j
                 CROSS JOIN {self.attachment} fa CROSS JOIN {self.page} fp CROSS JOIN {self.page_fts}
                 WHERE fa.document_id = j.value AND fp.attachment_id = fa.id
@@ -443,7 +458,9 @@ class SQLiteEngine(_Engine):
             ),
             best AS (
                 SELECT page_id FROM (
-                    SELECT page_id, ROW_NUMBER() OVER (PARTITION BY document_id ORDER BY score, page_id) AS n FROM pages
+                    SELECT page_id, ROW_NUMBER() OVER (
+                        PARTITION BY document_id ORDER BY is_original DESC, attachment_id, number
+                    ) AS n FROM pages
                 ) WHERE n = 1
             )
             SELECT a.document_id, 'file', a.id, a.original_name, a.content_type, p.number,

@@ -42,7 +42,10 @@ def test_results_show_title_snippet_file_and_page(client, django_capture_on_comm
     html = client.get(URL, {"q": "debt bondage"}).text
     assert "Plan of action" in html
     assert document.get_absolute_url() in html
-    assert "<mark>Debt</mark> <mark>bondage</mark> &amp; &lt;b&gt;coercion&lt;/b&gt;" in html
+    assert "<mark>Debt</mark> <mark>bondage</mark> &amp; " in html
+    # Markup in a file's text is never markup on the page (PostgreSQL's
+    # ts_headline drops tags, SQLite's snippet() keeps them as text: escaped).
+    assert "<b>coercion" not in html
     assert f'href="{attachment.get_absolute_url()}">annex.pdf</a>, page 2' in html
     assert "1 document matches" in html
 
