@@ -348,7 +348,7 @@ class DocumentImportMixin:
     for a document admin whose importer_class reads its kind's CSV."""
 
     importer_class = None
-    actions = [publish_documents, unpublish_documents, export_selected_csv]
+    actions = [publish_documents, unpublish_documents, reextract_document_text, export_selected_csv]
     session_key = "document_imports"
     upload_folder = "import-uploads"
     upload_max_age = timedelta(days=1)

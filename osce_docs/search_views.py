@@ -25,7 +25,8 @@ class SearchForm(forms.Form):
     """The query and the filters the facets set; a bad filter value is a form
     error shown to the reader, never a 500."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=10_000, strip=True)
+    # No length limit here: the query parser uses the first 500 characters and says so.
+    q = forms.CharField(label=_("Search"), required=False, strip=True)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("any kind")), *DocumentKind.choices])
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1975, max_value=2100)
     country = forms.RegexField(label=_("Country"), required=False, regex=r"^[A-Za-z]{2}$")
