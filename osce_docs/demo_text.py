@@ -38,10 +38,11 @@ class TextSink:
         self.entries += len(entries)
 
     def finish(self, *, stdout=None):
-        from .search_index import index_missing_documents
+        from .search_index import index_missing_documents, search_index_optimize
 
         # Documents without any file got no entry from add().
         missing = index_missing_documents()
+        search_index_optimize()
         if stdout:
             stdout.write(f"  search entries: {self.entries + missing:,}")
 

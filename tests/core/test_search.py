@@ -314,6 +314,14 @@ class TestFreshness:
         call_command("rebuild_search_index", verbosity=0)
         assert matching_titles("grooming") == {"Recovered on grooming"}
 
+    @pytest.mark.parametrize("option", ["--fts", "--optimize"])
+    def test_rebuild_options_keep_search_working(self, option):
+        from django.core.management import call_command
+
+        DecisionFactory(published=True, title="Kept on grooming")
+        call_command("rebuild_search_index", option, verbosity=0)
+        assert matching_titles("grooming") == {"Kept on grooming"}
+
 
 class TestMalformedQueries:
     @pytest.mark.parametrize(

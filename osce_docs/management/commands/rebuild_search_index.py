@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from osce_docs.models import Document
-from osce_docs.search_index import BATCH_SIZE, search_index_documents
+from osce_docs.search_index import BATCH_SIZE, search_index_documents, search_index_optimize
 
 
 class Command(BaseCommand):
@@ -14,13 +14,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--optimize",
+            action="store_true",
+            help="Only merge the index structures (SQLite FTS5 'optimize', PostgreSQL ANALYZE): "
+            "quick maintenance after large imports.",
+        )
+        parser.add_argument(
             "--fts",
             action="store_true",
             help="SQLite: also rebuild the FTS5 tables from their content tables (one transaction; "
             "readers keep seeing the old index until it commits).",
         )
 
-    def handle(self, *args, fts=False, **options):
+    def handle(self, *args, fts=False, optimize=False, **options):
+        if optimize:
+            search_index_optimize()
+            self.stdout.write(self.style.SUCCESS("Search index optimized."))
+            return
         total = 0
         last_pk = 0
         while True:
@@ -37,4 +47,5 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("INSERT INTO osce_search_fts(osce_search_fts) VALUES ('rebuild')")
                 cursor.execute("INSERT INTO osce_search_page_fts(osce_search_page_fts) VALUES ('rebuild')")
+        search_index_optimize()
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {total} documents."))
