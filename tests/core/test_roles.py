@@ -16,8 +16,10 @@ from tests.factories import (
     DecisionFactory,
     FollowUpFactory,
     RecommendationFactory,
+    RelationFactory,
     ReportFactory,
     UserFactory,
+    VisitPeriodFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -285,3 +287,30 @@ class TestPartsOfPublishedDocuments:
         assert editor_client.post(change_url(recommendation), data).status_code == 302
         recommendation.refresh_from_db()
         assert recommendation.text == "Rewritten"
+
+
+class TestPartPagesOfPublishedDocuments:
+    """The history and restore pages of parts (relations, visit periods) are
+    admin pages too: an editor changes nothing of a published document there."""
+
+    def test_editor_cannot_change_a_relation_from_a_published_document(self, editor_client):
+        relation = RelationFactory(source=DecisionFactory(published=True))
+        response = editor_client.post(change_url(relation), {"source": relation.source_id, "kind": "cites",
+                                                              "target": relation.target_id})
+        assert response.status_code == 403
+
+    def test_editor_cannot_change_a_published_reports_visit_period(self, editor_client):
+        period = VisitPeriodFactory(report=ReportFactory(published=True))
+        response = editor_client.post(change_url(period), {"report": period.report_id, "start_on": "2001-01-01",
+                                                            "end_on": "2001-01-02"})
+        assert response.status_code == 403
+
+    def test_editor_cannot_move_a_part_onto_a_published_document(self, editor_client):
+        period = VisitPeriodFactory()
+        published = ReportFactory(published=True)
+        response = editor_client.post(change_url(period), {"report": published.pk, "start_on": "2001-01-01",
+                                                            "end_on": "2001-01-02"})
+        assert response.status_code == 200
+        assert "report" in response.context["adminform"].form.errors
+        period.refresh_from_db()
+        assert period.report_id != published.pk
