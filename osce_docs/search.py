@@ -18,7 +18,8 @@ Ranking is bounded, so that a word found in most documents stays fast: each
 search reads at most SEARCH_CANDIDATES matches per tier, taken in an order
 an index gives for free (newest document first), and ranks only those. The
 tiers: the whole query in the symbol or title, then in the title and summary
-texts, then anywhere (files included); within a tier by ts_rank / bm25."""
+texts, then anywhere (files included); within a tier by ts_rank (PostgreSQL)
+or bm25 (SQLite, when few documents match)."""
 
 import json
 import re
@@ -293,22 +294,81 @@ class PostgreSQLEngine(_Engine):
         any_excluded, params = self._combine([parsed.excluded])
         return f"SELECT document_id FROM {self.entry} WHERE vector @@ {any_excluded}", params
 
+    # A tier whose matches the planner estimates above this many times the
+    # limit is read newest first along the primary key (stopping at the limit);
+    # a sparser one through its GIN index, then sorted.
+    DENSE_FACTOR = 10
+
+    def _estimated_matches(self, cursor, tiers):
+        """The planner's estimate of each tier's matches, from one EXPLAIN
+        (planning only: no row is read). Phrases of common words are where
+        PostgreSQL's own choice under a LIMIT goes wrong, scanning the whole
+        table for a rare phrase; deciding here keeps both cases bounded."""
+        selects = ", ".join(f"(SELECT COUNT(*) FROM {self.entry} e WHERE {condition})" for condition, _ in tiers)
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT {selects}", [value for _, params in tiers for value in params])
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        estimates = []
+
+        def walk(node):
+            if node.get("Relation Name") == self.entry and node.get("Node Type") != "Bitmap Index Scan":
+                estimates.append(node.get("Plan Rows", 0))
+                return
+            for child in node.get("Plans", ()):
+                walk(child)
+
+        walk(plan[0]["Plan"])
+        return estimates if len(estimates) == len(tiers) else [0] * len(tiers)
+
     def candidates(self, cursor, parsed, filters, limit):
         full, full_params = self.query(parsed)
         positive, positive_params = self._combine(parsed.clauses)
         where, where_params = self.filters_sql(filters)
-        base = f"FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id WHERE d.status = 'published'{where}"
 
-        def tier(vector):
-            sql = f"SELECT e.document_id AS id FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
-            sql += f"WHERE e.{vector} @@ {positive} AND e.vector @@ {full} AND d.status = 'published'{where} "
-            return sql + "ORDER BY e.document_id DESC LIMIT %s", [*positive_params, *full_params, *where_params, limit]
+        # A match in vector_a or vector_ab is a match in `vector` too (it starts
+        # with the same lexemes at the same positions): only excluded words
+        # need the large vector read.
+        excluded_sql, excluded_params = "", []
+        if parsed.excluded:
+            any_excluded, excluded_params = self._combine([parsed.excluded])
+            excluded_sql = f" AND NOT e.vector @@ {any_excluded}"
+        conditions = [
+            (f"e.vector_a @@ {positive}{excluded_sql}", [*positive_params, *excluded_params]),
+            (f"e.vector_ab @@ {positive}{excluded_sql}", [*positive_params, *excluded_params]),
+            (f"e.vector @@ {full}", full_params),
+        ]
+        # Estimated on the words that must match: an excluded word removes few
+        # rows but makes each one expensive to read, so it never makes a tier sparse.
+        estimates = self._estimated_matches(
+            cursor,
+            [
+                (f"e.vector_a @@ {positive}", positive_params),
+                (f"e.vector_ab @@ {positive}", positive_params),
+                (f"e.vector @@ {positive}", positive_params),
+            ],
+        )
 
-        a_sql, a_params = tier("vector_a")
-        ab_sql, ab_params = tier("vector_ab")
-        all_sql = f"SELECT e.document_id AS id {base} AND e.vector @@ {full} ORDER BY e.document_id DESC LIMIT %s"
+        def tier(condition, params, estimate, n):
+            if estimate > self.DENSE_FACTOR * limit:
+                sql = (
+                    f"SELECT e.document_id AS id FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
+                    f"WHERE {condition} AND d.status = 'published'{where} ORDER BY e.document_id DESC LIMIT %s"
+                )
+                return sql, [*params, *where_params, n]
+            sql = (
+                f"SELECT m.id FROM (SELECT e.document_id AS id FROM {self.entry} e WHERE {condition} "
+                f"OFFSET 0) m JOIN {self.document} d ON d.id = m.id "
+                f"WHERE d.status = 'published'{where} ORDER BY m.id DESC LIMIT %s"
+            )
+            return sql, [*params, *where_params, n]
+
+        parts = [
+            tier(*conditions[0], estimates[0], limit),
+            tier(*conditions[1], estimates[1], limit),
+            tier(*conditions[2], estimates[2], limit + 1),
+        ]
         sql = f"""
-            WITH a_c AS ({a_sql}), ab_c AS ({ab_sql}), all_c AS ({all_sql}),
+            WITH a_c AS ({parts[0][0]}), ab_c AS ({parts[1][0]}), all_c AS ({parts[2][0]}),
             scored AS (
                 SELECT c.id, 0 AS tier, ts_rank(e.vector_ab, {positive}) AS score
                     FROM a_c c JOIN {self.entry} e ON e.document_id = c.id
@@ -321,16 +381,7 @@ class PostgreSQLEngine(_Engine):
             SELECT id, tier, score, (SELECT COUNT(*) FROM all_c) FROM best WHERE n = 1
             ORDER BY tier, score DESC, id DESC
         """
-        params = [
-            *a_params,
-            *ab_params,
-            *where_params,
-            *full_params,
-            limit + 1,
-            *positive_params,
-            *positive_params,
-            *full_params,
-        ]
+        params = [*parts[0][1], *parts[1][1], *parts[2][1], *positive_params, *positive_params, *full_params]
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -598,9 +649,11 @@ def _symbol_hit_ids(query, filters):
         return []
     decisions = Decision.objects.published()
     if named[0] == "number":
-        decisions = decisions.filter(number=named[1])
+        # Spelled out so that the (body, year, number) index serves both bodies.
+        decisions = decisions.filter(Q(body="PC", year__isnull=True, number=named[1]) | Q(body="MC", number=named[1]))
     else:
-        decisions = decisions.filter(Q(symbol__iexact=named[1]) | Q(symbol__istartswith=named[1] + "/"))
+        # Symbols are stored in their canonical form: exact and prefix lookups use the symbol's indexes.
+        decisions = decisions.filter(Q(symbol=named[1]) | Q(symbol__startswith=named[1] + "/"))
     if filters.get("year"):
         decisions = decisions.filter(published_on__year=int(filters["year"]))
     if filters.get("country"):

@@ -146,8 +146,8 @@ def search_index_optimize(using="default"):
             cursor.execute("INSERT INTO osce_search_fts(osce_search_fts) VALUES ('optimize')")
             cursor.execute("INSERT INTO osce_search_page_fts(osce_search_page_fts) VALUES ('optimize')")
         elif connection.vendor == "postgresql":
-            cursor.execute("ANALYZE osce_docs_searchentry")
-            cursor.execute("ANALYZE osce_docs_attachmentpage")
+            for table in ("osce_docs_searchentry", "osce_docs_attachmentpage", "osce_docs_document"):
+                cursor.execute(f"ANALYZE {table}")
 
 
 def index_missing_documents():

@@ -245,7 +245,7 @@ TASKS = {
 # Search: how many matches per tier are ranked (the rest are counted as
 # "more"), how much of a document's file text is indexed, and the largest file
 # whose text is read.
-SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 500)
+SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 200)
 SEARCH_MAX_FILE_CHARS = env_int("SEARCH_MAX_FILE_CHARS", 200_000)
 TEXT_EXTRACTION_MAX_BYTES = env_int("TEXT_EXTRACTION_MAX_BYTES", 100 * 1024 * 1024)
 

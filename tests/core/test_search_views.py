@@ -128,6 +128,7 @@ def test_queries_per_page_are_fixed(client, django_assert_max_num_queries, count
         services.attachment_create(
             document=document, uploaded_file=files.pdf_upload("a.pdf", ["Labour"]), kind="full_text", language="en"
         )
+    # Plan or rank, candidates, facets, snippets, documents; a symbol adds its lookup.
     with django_assert_max_num_queries(5):
         assert client.get(URL, {"q": "labour"}).status_code == 200
     with django_assert_max_num_queries(6):
