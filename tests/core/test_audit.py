@@ -171,3 +171,24 @@ def test_records_from_the_initial_data_have_a_first_version():
     assert first.history_type == "+"
     assert first.history_change_reason == "initial data"
     assert sorted(row.topic_id for row in first.topics.all()) == sorted(report.topics.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    "factory",
+    ["DecisionFactory", "ReportFactory", "EventFactory", "StatementFactory"],
+)
+def test_every_kind_of_document_records_its_fields_and_topics(factory):
+    import tests.factories as factories
+
+    document = getattr(factories, factory)(title="Before")
+    topic = TopicFactory()
+    document.title = "After"
+    document._history_user = UserFactory(staff=True)
+    document.save()
+    document.topics.add(topic)
+    versions = list(document.history.all())
+    assert versions[-1].title == "Before"
+    assert versions[0].title == "After"
+    assert [row.topic_id for row in versions[0].topics.all()] == [topic.pk]
+    changed = {change.field for change in versions[1].diff_against(versions[2]).changes}
+    assert "title" in changed
