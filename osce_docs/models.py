@@ -303,6 +303,48 @@ class Document(models.Model):
         return self
 
 
+class DocumentCountQuerySet(models.QuerySet):
+    def total(self, *, kind=None, status=Status.PUBLISHED):
+        """How many documents of KIND (all kinds when None) have STATUS: one
+        indexed read, whatever the size of the library."""
+        rows = self.filter(status=status)
+        if kind is not None:
+            rows = rows.filter(kind=kind)
+        return sum(rows.values_list("count", flat=True))
+
+    def published_by_kind(self):
+        """{kind: number of published documents}, every kind present."""
+        totals = dict.fromkeys(DocumentKind.values, 0)
+        totals.update(self.filter(status=Status.PUBLISHED).values_list("kind", "count"))
+        return totals
+
+
+class DocumentCount(models.Model):
+    """How many documents there are of each kind and status.
+
+    Kept by the database itself (triggers on the document table, migration
+    0005_document_counts), so every write path (the admin, services, bulk
+    inserts, imports, deletes) updates it in the same transaction. Reading it
+    replaces COUNT(*) over the whole library, whose cost grows with it."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    count = models.BigIntegerField(_("documents"), default=0)
+
+    objects = DocumentCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document count")
+        verbose_name_plural = _("document counts")
+        ordering = ["kind", "status"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "status"], name="document_count_one_per_kind_and_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.get_status_display()}: {self.count}"
+
+
 class RelationKind(models.TextChoices):
     REVISES = "revises", _("revises")
     ADDS_TO = "adds_to", _("adds to")

@@ -221,6 +221,11 @@ if FILES_ACCEL_REDIRECT not in {"", "nginx", "sendfile"}:
     raise ImproperlyConfigured("FILES_ACCEL_REDIRECT must be empty, 'nginx' or 'sendfile'")
 FILES_ACCEL_PREFIX = env_str("FILES_ACCEL_PREFIX", "/internal-media/")
 
+# Lists count their results and serve pages only this far (osce_docs/pagination.py):
+# beyond it they say "more than N" and ask for filters, so that no page reads
+# a number of rows that grows with the library.
+LIST_RESULT_WINDOW = env_int("LIST_RESULT_WINDOW", 5000)
+
 # Uploads: the size limit for one attached file, in bytes.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 250 * 1024 * 1024)
 # Keep uploads over 2.5 MB on disk while they are read, never whole in memory,

@@ -1,0 +1,79 @@
+"""Counting and paging that read a bounded number of rows."""
+
+import pytest
+from django.core.paginator import InvalidPage
+
+from osce_docs.models import Document
+from osce_docs.pagination import WindowPaginator, capped_count
+from tests.factories import DecisionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def twelve():
+    DecisionFactory.create_batch(12, published=True)
+    return Document.objects.published().order_by("pk")
+
+
+def test_capped_count_counts_exactly_below_the_cap_and_stops_above_it(twelve):
+    assert capped_count(twelve, 20) == twelve.count()
+    assert capped_count(twelve, 5) == 6
+    assert capped_count(list(twelve), 5) == 6
+
+
+def test_counts_are_exact_inside_the_window(twelve):
+    paginator = WindowPaginator(twelve, 5, window=100)
+    assert paginator.count == twelve.count()
+    assert not paginator.count_is_capped
+    assert paginator.num_pages == -(-twelve.count() // 5)
+
+
+def test_beyond_the_window_the_count_says_more_and_pages_stop(twelve):
+    paginator = WindowPaginator(twelve, 2, window=6)
+    assert paginator.count == 6
+    assert paginator.count_is_capped
+    assert paginator.num_pages == 3
+    last = paginator.page(3)
+    assert not last.has_next()
+    assert (last.start_index(), last.end_index()) == (5, 6)
+    with pytest.raises(InvalidPage, match="narrow the results"):
+        paginator.page(4)
+
+
+def test_a_known_total_is_shown_exact_while_pages_stop_at_the_window(twelve, django_assert_num_queries):
+    expected = list(twelve.values_list("pk", flat=True)[4:6])
+    paginator = WindowPaginator(twelve, 2, window=6, total=1_000_000)
+    with django_assert_num_queries(1):
+        page = paginator.page(3)
+        assert [d.pk for d in page.object_list] == expected
+    assert paginator.count == 1_000_000
+    assert not paginator.count_is_capped
+    assert paginator.num_pages == 3
+    assert page.end_index() == 6
+    with pytest.raises(InvalidPage, match="Only the first 3 pages"):
+        paginator.page(2000)
+
+
+def test_bad_page_numbers_are_refused_with_a_message(twelve):
+    paginator = WindowPaginator(twelve, 5, window=100)
+    for bad, message in (("abc", "whole number"), ("0", "start at 1"), ("99", "no page 99")):
+        with pytest.raises(InvalidPage, match=message):
+            paginator.page(bad)
+
+
+def test_an_empty_list_has_one_empty_page():
+    paginator = WindowPaginator(Document.objects.none(), 25)
+    page = paginator.page(1)
+    assert paginator.count == 0
+    assert (page.start_index(), page.end_index()) == (0, 0)
+
+
+def test_the_count_query_reads_at_most_the_window(twelve, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        WindowPaginator(twelve, 5, window=7).count
+    assert len(captured) == 1
+    assert "LIMIT 8" in captured[0]["sql"]
