@@ -17,8 +17,9 @@ from .storage_audit import file_sha256, sha256_of
 DATA_FILE = "data.json"
 MANIFEST_FILE = "files.json"
 MEDIA_FOLDER = "media"
-# Transient or rebuilt by migrate: never restored from a backup.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "admin.logentry"]
+# Transient or rebuilt by migrate: never restored from a backup. Document
+# counts are kept by database triggers as the documents load.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "admin.logentry", "osce_docs.DocumentCount"]
 
 
 class BackupError(Exception):

@@ -380,6 +380,7 @@ class CorpusGenerator:
         if self.text_sink:
             self.text_sink.finish(stdout=self.stdout)
         _reset_sequences()
+        analyze()
         return dict(self.counters.created)
 
     def _count(self, name, number):
@@ -683,6 +684,15 @@ class CorpusGenerator:
                 )
                 self.next_attachment_id += 1
         return rows
+
+
+def analyze():
+    """Refresh the planner's statistics after a bulk load. Without them SQLite
+    guesses that every filter is selective and picks bad plans (it scans the
+    documents by status instead of following a topic's index)."""
+    if connection.vendor in {"sqlite", "postgresql"}:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _reset_sequences():

@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -33,14 +33,30 @@ class StateQuerySet(models.QuerySet):
         return self.exclude(group=State.Group.PARTICIPATING)
 
     def with_document_counts(self):
-        """Each State with `document_total`: the published documents concerning it."""
-        concerning = Document.objects.published().concerning_state_ref(OuterRef("pk"))
-        return self.annotate(document_total=_count_subquery(concerning))
+        """Each State with `document_total`: the published documents concerning it
+        (naming it, reports on a visit to it, events it hosted; each once).
+
+        Counted from the State's side through the indexes of the three links,
+        so each State reads only its own documents: driven from the documents'
+        side (an OR of the three) the database scans the whole library once per
+        State."""
+        from alliance.models import AllianceEvent
+        from decisions.models import CountryVisitReport
+
+        links = Document.states.through.objects
+        # A report or event that also names the State is already counted as named.
+        not_named = ~Exists(links.filter(document_id=OuterRef("pk"), state_id=OuterRef(OuterRef("pk"))))
+        named = links.filter(state=OuterRef("pk"), document__status=Status.PUBLISHED)
+        reports = CountryVisitReport.objects.published().filter(not_named, country=OuterRef("pk"))
+        events = AllianceEvent.objects.published().filter(not_named, host_country=OuterRef("pk"))
+        return self.annotate(
+            document_total=_count_subquery(named) + _count_subquery(reports) + _count_subquery(events)
+        )
 
 
 def _count_subquery(queryset):
     """COUNT(*) of QUERYSET as a subquery: one query whatever the number of rows outside it."""
-    counted = queryset.order_by().annotate(total=Func(F("pk"), function="COUNT")).values("total")
+    counted = queryset.order_by().annotate(total=Func(Value(1), function="COUNT")).values("total")
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
@@ -91,7 +107,8 @@ class State(models.Model):
 class TopicQuerySet(models.QuerySet):
     def with_document_counts(self):
         """Each topic with `document_total`: its published documents."""
-        tagged = Document.objects.published().filter(topics=OuterRef("pk"))
+        # From the topic's side, through the link's index (see State's counts).
+        tagged = Document.topics.through.objects.filter(topic=OuterRef("pk"), document__status=Status.PUBLISHED)
         return self.annotate(document_total=_count_subquery(tagged))
 
 

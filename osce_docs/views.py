@@ -12,7 +12,8 @@ from django_filters.views import FilterView
 
 from .fileserving import content_disposition, serve_attachment  # noqa: F401 (content_disposition kept importable here)
 from .filters import active_filters
-from .models import Attachment, Document, DocumentKind, DocumentRelation, State, Topic
+from .models import Attachment, Document, DocumentCount, DocumentKind, DocumentRelation, State, Topic
+from .pagination import WindowPaginator
 
 PAGE_SIZE = 25
 
@@ -34,9 +35,18 @@ class FilteredListView(PublishedMixin, FilterView):
     """A filtered, paginated public list with its count, active filters and feed."""
 
     paginate_by = PAGE_SIZE
+    paginator_class = WindowPaginator
     feed_url_name = None
     noun = _("document")
     noun_plural = _("documents")
+
+    def get_paginator(self, *args, **kwargs):
+        # The whole published list of a kind: its exact total is kept by the
+        # database (DocumentCount), so it is read, not counted.
+        kind = getattr(self.model, "DOCUMENT_KIND", None)
+        if kind and not active_filters(self.filterset, self.request) and not self.request.GET.get("q"):
+            kwargs["total"] = DocumentCount.objects.total(kind=kind)
+        return super().get_paginator(*args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,13 +101,15 @@ class HomeView(PublishedMixin, TemplateView):
 
         context = super().get_context_data(**kwargs)
         n = self.latest_per_kind
+        published = DocumentCount.objects.published_by_kind()
         context.update(
             counts={
-                "decisions": self.published(Decision).count(),
-                "reports": self.published(CountryVisitReport).count(),
+                # Kept by the database: one read instead of COUNT(*) over the library.
+                "decisions": published[DocumentKind.DECISION],
+                "reports": published[DocumentKind.REPORT],
                 "recommendations": self.published(Recommendation).count(),
-                "events": self.published(AllianceEvent).count(),
-                "statements": self.published(AllianceStatement).count(),
+                "events": published[DocumentKind.EVENT],
+                "statements": published[DocumentKind.STATEMENT],
             },
             latest_decisions=self.published(Decision).for_cards()[:n],
             latest_reports=self.published(CountryVisitReport).for_cards().select_related("country")[:n],
@@ -176,6 +188,7 @@ class TopicDetailView(PublishedMixin, ListView):
 
     template_name = "osce_docs/topic_detail.html"
     paginate_by = PAGE_SIZE
+    paginator_class = WindowPaginator
 
     def get_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])

@@ -1,0 +1,88 @@
+"""Every list page runs a fixed, small number of queries, whatever the page
+size and the number of documents; whole-list totals are read, not counted."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from alliance.views import EventListView, StatementListView
+from decisions.views import DecisionListView, RecommendationListView, ReportListView
+from osce_docs import search_views
+from osce_docs.views import TopicDetailView
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 8
+LIST_VIEWS = [DecisionListView, ReportListView, RecommendationListView, EventListView, StatementListView]
+PAGES = [
+    "/decisions/",
+    "/decisions/?body=pc&year_from=1990&topic=prevention",
+    "/reports/",
+    "/reports/?year_from=2004&topic=protection",
+    "/recommendations/",
+    "/recommendations/?area=protection&status=partial",
+    "/alliance/",
+    "/alliance/?kind=workshop&topic=prevention",
+    "/alliance/statements/",
+    "/topics/prevention/",
+    "/search/?q=trafficking",
+]
+# Not lists: a fixed number of queries (asserted below), not bound by 8.
+OTHER_PAGES = ["/", "/countries/"]
+
+
+@pytest.fixture
+def corpus():
+    call_command("seed_demo", "--documents", "400", "--seed", "5", stdout=StringIO())
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_query_count_is_small_and_the_same_for_25_or_100_a_page(client, corpus, monkeypatch, url):
+    at_25 = queries_for(client, url)
+    for view in [*LIST_VIEWS, TopicDetailView]:
+        monkeypatch.setattr(view, "paginate_by", 100)
+    monkeypatch.setattr(search_views, "PER_PAGE", 100)
+    at_100 = queries_for(client, url)
+    assert len(at_25) <= MAX_QUERIES, "\n".join(at_25)
+    assert len(at_100) == len(at_25), url
+
+
+def test_query_count_does_not_grow_with_the_corpus(client):
+    # Both corpora fill every section (an empty section skips its prefetch queries).
+    call_command("seed_demo", "--documents", "300", "--seed", "2", stdout=StringIO())
+    small = {url: len(queries_for(client, url)) for url in PAGES + OTHER_PAGES}
+    call_command("seed_demo", "--clear", "--documents", "700", "--seed", "2", stdout=StringIO())
+    large = {url: len(queries_for(client, url)) for url in PAGES + OTHER_PAGES}
+    assert small == large
+
+
+def test_unfiltered_lists_read_their_total_instead_of_counting(client, corpus):
+    for url in ("/decisions/", "/reports/", "/alliance/", "/alliance/statements/"):
+        assert not any("COUNT(" in sql.upper() for sql in queries_for(client, url)), url
+
+
+def test_filtered_lists_count_no_further_than_the_window(client, corpus, settings):
+    settings.LIST_RESULT_WINDOW = 50
+    sqls = queries_for(client, "/decisions/?body=pc")
+    counting = [sql for sql in sqls if "COUNT(" in sql.upper()]
+    assert counting and all("LIMIT 51" in sql for sql in counting)
+    response = client.get("/decisions/?body=pc")
+    assert "More than 50 decisions match" in response.content.decode()
+
+
+def test_a_page_beyond_the_window_is_a_404_that_says_to_narrow_the_results(client, corpus, settings):
+    settings.LIST_RESULT_WINDOW = 50
+    response = client.get("/decisions/?page=3")
+    assert response.status_code == 404
+    assert "narrow the results" in response.content.decode()
+    assert client.get("/decisions/?page=2").status_code == 200
