@@ -340,12 +340,11 @@ def _day_for(rng, position, total):
 
 
 class CorpusGenerator:
-    def __init__(self, *, documents, seed=1, text_kb=4.0, stdout=None, make_text=True):
+    def __init__(self, *, documents, seed=1, text_kb=4.0, stdout=None):
         self.total = documents
         self.rng = random.Random(seed)
         self.text_kb = text_kb
         self.stdout = stdout
-        self.make_text = make_text
         self.vocabulary = Vocabulary.build()
         self.counters = Counters()
         self.reference = _reference()
@@ -362,7 +361,7 @@ class CorpusGenerator:
         if not self.reference.participating or not self.reference.topics:
             raise ValueError("The reference data (States, topics) is missing: run migrate first.")
         self.shared_files = ensure_shared_files(self.vocabulary)
-        self.text_sink = demo_text.TextSink.for_database() if self.make_text else None
+        self.text_sink = demo_text.TextSink.for_database()
         next_id = (Document.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         self.next_attachment_id = (Attachment.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         self.next_recommendation_id = (Recommendation.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
@@ -425,7 +424,9 @@ class CorpusGenerator:
             if self.text_sink:
                 for attachment in new_attachments:
                     kb = self.text_kb * rng.uniform(0.5, 1.5)
-                    texts.append((attachment, self.vocabulary.pages(rng, attachment.language, kb)))
+                    pages = self.vocabulary.pages(rng, attachment.language, kb) if kb else []
+                    attachment.page_count = len(pages) or None
+                    texts.append((attachment, pages))
 
         Document.objects.bulk_create(documents, batch_size=BATCH)
         for kind, model in (
@@ -679,7 +680,6 @@ class CorpusGenerator:
                         content_type=shared.content_type,
                         uploaded_at=self.now,
                         text_status=TextStatus.EXTRACTED,
-                        page_count=1,
                     )
                 )
                 self.next_attachment_id += 1
@@ -712,9 +712,9 @@ def synthetic_count():
     return Document.objects.filter(synthetic=True).count()
 
 
-def generate_demo_corpus(*, documents, seed=1, text_kb=4.0, stdout=None, make_text=True):
+def generate_demo_corpus(*, documents, seed=1, text_kb=4.0, stdout=None):
     """Generate DOCUMENTS synthetic documents; returns what was created, by name."""
-    return CorpusGenerator(documents=documents, seed=seed, text_kb=text_kb, stdout=stdout, make_text=make_text).run()
+    return CorpusGenerator(documents=documents, seed=seed, text_kb=text_kb, stdout=stdout).run()
 
 
 def clear_demo_corpus(*, stdout=None):

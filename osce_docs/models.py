@@ -340,7 +340,7 @@ class DocumentCount(models.Model):
     """How many documents there are of each kind and status.
 
     Kept by the database itself (triggers on the document table, migration
-    0005_document_counts), so every write path (the admin, services, bulk
+    0006_document_counts), so every write path (the admin, services, bulk
     inserts, imports, deletes) updates it in the same transaction. Reading it
     replaces COUNT(*) over the whole library, whose cost grows with it."""
 

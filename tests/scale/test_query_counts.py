@@ -63,7 +63,8 @@ def test_query_count_does_not_grow_with_the_corpus(client):
     small = {url: len(queries_for(client, url)) for url in PAGES + OTHER_PAGES}
     call_command("seed_demo", "--clear", "--documents", "700", "--seed", "2", stdout=StringIO())
     large = {url: len(queries_for(client, url)) for url in PAGES + OTHER_PAGES}
-    assert small == large
+    # Never more queries for more documents (search may take a cheaper path when many match).
+    assert all(large[url] <= small[url] for url in small), (small, large)
 
 
 def test_unfiltered_lists_read_their_total_instead_of_counting(client, corpus):

@@ -127,3 +127,26 @@ def test_documents_created_after_the_corpus_get_fresh_ids():
     seed("--documents", "50")
     later = DecisionFactory()
     assert later.pk > Document.objects.filter(synthetic=True).order_by("-pk").first().pk
+
+
+def test_files_get_extracted_text_in_pages_and_documents_are_found_by_search(corpus):
+    from osce_docs.models import AttachmentPage, SearchEntry
+    from osce_docs.search import search_documents
+
+    attachment = Attachment.objects.filter(document__synthetic=True, language="de").first()
+    pages = list(attachment.pages.order_by("number").values_list("text", flat=True))
+    assert attachment.page_count == len(pages) >= 1
+    assert sum(len(text) for text in pages) > 1000
+    assert SearchEntry.objects.filter(document__synthetic=True).count() == corpus.count()
+    assert AttachmentPage.objects.filter(attachment__document__synthetic=True).count() >= corpus.count()
+    word = pages[0].split()[3].strip(".")
+    results = search_documents(word, filters={}, page=1, per_page=20)
+    assert results.total > 0 and results.hits
+
+
+def test_clear_removes_the_synthetic_text_and_index_entries(corpus):
+    from osce_docs.models import AttachmentPage, SearchEntry
+
+    seed("--clear")
+    assert not SearchEntry.objects.filter(document__synthetic=True).exists()
+    assert not AttachmentPage.objects.filter(attachment__document__synthetic=True).exists()

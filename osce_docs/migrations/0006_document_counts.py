@@ -80,7 +80,7 @@ def _run(statements_by_vendor, initial=None):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('osce_docs', '0004_roles_and_first_versions'),
+        ('osce_docs', '0005_search'),
     ]
 
     operations = [
