@@ -35,6 +35,8 @@ def test_benchmark_reports_every_scenario_beside_the_bare_view(tmp_path):
             assert result["p95_ms"] >= result["p50_ms"] > 0
             assert result["status"] == 200, result
             assert result["size"] > 0
+            if result["group"] in {"list", "detail", "search"}:
+                assert 0 < result["queries"] <= 20, result
         else:
             assert result["note"].startswith("not available"), result
 

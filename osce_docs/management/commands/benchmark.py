@@ -50,6 +50,7 @@ class Command(BaseCommand):
         results = benchmark.run(
             requests=requests, deep_page=deep_page, download_mb=download_mb, only=only, progress=progress
         )
+        self.stdout.write(f"Deep page: page {benchmark.deepest_page(deep_page):,} of each list.")
         self.stdout.write(benchmark.format_table(results))
         self.stdout.write(f"Measured in {time.perf_counter() - started:.0f} s.")
         if json:
