@@ -19,7 +19,9 @@ class YearField(forms.IntegerField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "e.g. 2007"}))
+        # A text box (numeric keyboard on phones) rather than type=number, so
+        # that a wrong value stays visible next to its error message.
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "e.g. 2007", "size": 6}))
         super().__init__(*args, **kwargs)
 
 

@@ -160,7 +160,7 @@ class CountryDetailView(PublishedMixin, DetailView):
             reports=self.published(CountryVisitReport)
             .filter(country=state)
             .for_cards()
-            .select_related("representative")
+            .select_related("country", "representative")
             .prefetch_related("visit_periods")
             .order_by("-published_on", "-pk")[:limit],
             recommendations=self.published(Recommendation)

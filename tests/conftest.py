@@ -24,3 +24,11 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def empty_library(db):
+    """No documents: the public lists otherwise start with the published seed records."""
+    from osce_docs.models import Document
+
+    Document.objects.all().delete()

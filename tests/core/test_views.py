@@ -1,14 +1,15 @@
 """The shared public pages: home, search, countries, topics, robots, sitemap, feeds."""
 
-import datetime
-
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from osce_docs.models import State
+from decisions.models import FollowUpStatus
 from tests.factories import (
     DecisionFactory,
     EventFactory,
+    FollowUpFactory,
     RecommendationFactory,
     ReportFactory,
     StateFactory,
@@ -52,3 +53,173 @@ def test_home_browses_countries_and_topics_with_published_documents_only(client)
     html = client.get(reverse("core:home")).text
     assert "Only drafts here" in html
     assert "Draftland" in html
+
+
+class TestSearchPage:
+    def test_finds_published_documents_of_every_kind(self, client, empty_library):
+        decision = DecisionFactory(published=True, title="Decision on forced begging")
+        event = EventFactory(published=True, summary="A workshop on forced begging")
+        DecisionFactory(title="Draft on forced begging")
+        DecisionFactory(published=True, title="Unrelated")
+        response = client.get(reverse("search:search"), {"q": "begging"})
+        assert response.status_code == 200
+        assert {d.pk for d in response.context["object_list"]} == {decision.pk, event.pk}
+        assert "Draft on forced begging" not in response.text
+        assert "2 documents match" in response.text
+
+    def test_without_words_it_explains_instead_of_listing_everything(self, client):
+        response = client.get(reverse("search:search"))
+        assert response.status_code == 200
+        assert list(response.context["object_list"]) == []
+        assert "Type words from a title" in response.text
+
+    def test_no_match_says_so(self, client):
+        response = client.get(reverse("search:search"), {"q": "zzqqxx"})
+        assert "No document matches" in response.text
+
+    def test_shows_decision_symbols_without_a_query_per_result(self, client, empty_library, django_assert_max_num_queries):
+        DecisionFactory(published=True, title="Begging one", number=8801)
+        with CaptureQueriesContext(connection) as one_result:
+            response = client.get(reverse("search:search"), {"q": "begging"})
+        assert "PC.DEC/8801" in response.text
+        for number in range(24):
+            DecisionFactory(published=True, title=f"Begging {number}")
+        with django_assert_max_num_queries(len(one_result)):
+            response = client.get(reverse("search:search"), {"q": "begging"})
+        assert len(response.context["object_list"]) == 25
+
+
+class TestCountries:
+    def test_list_counts_published_documents_concerning_each_state(self, client, empty_library):
+        state = StateFactory(iso2="QT", name="Testland QT")
+        ReportFactory(published=True, country=state)  # a visit to it
+        EventFactory(published=True, host_country=state)  # hosted by it
+        DecisionFactory(published=True, states=[state])  # names it
+        ReportFactory(published=True, country=state, states=[state])  # both ways: counted once
+        DecisionFactory(states=[state])  # a draft
+        response = client.get(reverse("core:country_list"))
+        assert response.status_code == 200
+        counted = {s.iso2: s.document_total for s in response.context["participating"]}
+        assert counted["QT"] == 4
+        assert counted["IT"] == 0
+
+    def test_list_separates_partners_from_participating_states(self, client):
+        response = client.get(reverse("core:country_list"))
+        participating, partners = response.context["participating"], response.context["partners"]
+        assert len(participating) == 57
+        assert all(not state.is_participating for state in partners) and partners
+
+    def test_dossier_gathers_visits_recommendations_decisions_and_events(self, client, empty_library):
+        state = StateFactory(iso2="QU", name="Testland QU")
+        visit = ReportFactory(published=True, country=state, title="Visit to Testland QU")
+        recommendation = RecommendationFactory(report=visit, text="Recommendation to Testland QU")
+        FollowUpFactory(recommendation=recommendation, status=FollowUpStatus.IMPLEMENTED)
+        DecisionFactory(published=True, states=[state], title="Decision naming Testland QU")
+        EventFactory(published=True, host_country=state, title="Conference in Testland QU")
+        ReportFactory(country=state, title="Draft visit")
+        DecisionFactory(states=[state], title="Draft decision")
+        DecisionFactory(published=True, title="Decision about elsewhere")
+        response = client.get("/countries/qu/")
+        assert response.status_code == 200
+        html = response.text
+        for text in ("Visit to Testland QU", "Recommendation to Testland QU", "Decision naming Testland QU", "Conference in Testland QU"):
+            assert text in html
+        assert 'status--implemented">implemented' in html
+        for text in ("Draft visit", "Draft decision", "Decision about elsewhere"):
+            assert text not in html
+
+    def test_dossier_address_accepts_upper_case_and_unknown_code_is_404(self, client):
+        assert client.get("/countries/IT/").status_code == 200
+        assert client.get("/countries/xx/").status_code == 404
+        assert client.get("/countries/italy/").status_code == 404
+
+    def test_dossier_queries_are_fixed(self, client, empty_library, django_assert_max_num_queries):
+        state = StateFactory(iso2="QV")
+
+        def add_one_of_each():
+            visit = ReportFactory(published=True, country=state)
+            FollowUpFactory(recommendation=RecommendationFactory(report=visit))
+            DecisionFactory(published=True, states=[state])
+            EventFactory(published=True, host_country=state)
+
+        add_one_of_each()
+        with CaptureQueriesContext(connection) as one_each:
+            client.get("/countries/qv/")
+        for _ in range(5):
+            add_one_of_each()
+        with django_assert_max_num_queries(len(one_each)):
+            assert client.get("/countries/qv/").status_code == 200
+
+
+class TestTopics:
+    def test_topic_page_lists_published_documents_of_every_kind(self, client, empty_library):
+        topic = TopicFactory(name="Domestic servitude test")
+        decision = DecisionFactory(published=True, topics=[topic])
+        statement = StatementFactory(published=True, topics=[topic])
+        DecisionFactory(topics=[topic])
+        DecisionFactory(published=True)
+        response = client.get(topic.get_absolute_url())
+        assert response.status_code == 200
+        assert {d.pk for d in response.context["object_list"]} == {decision.pk, statement.pk}
+
+    def test_missing_topic_and_missing_page_are_404(self, client):
+        topic = TopicFactory()
+        assert client.get("/topics/no-such-topic/").status_code == 404
+        assert client.get(topic.get_absolute_url(), {"page": "9999"}).status_code == 404
+
+    def test_topic_list_counts_published_documents(self, client, empty_library):
+        topic = TopicFactory()
+        DecisionFactory(published=True, topics=[topic])
+        DecisionFactory(topics=[topic])
+        response = client.get(reverse("core:topic_list"))
+        assert {t.pk: t.document_total for t in response.context["topics"]}[topic.pk] == 1
+
+    def test_topic_page_queries_do_not_grow(self, client, empty_library, django_assert_max_num_queries):
+        topic = TopicFactory()
+        DecisionFactory(published=True, topics=[topic])
+        with CaptureQueriesContext(connection) as one_result:
+            client.get(topic.get_absolute_url())
+        for _ in range(12):
+            DecisionFactory(published=True, topics=[topic])
+            ReportFactory(published=True, topics=[topic])
+        with django_assert_max_num_queries(len(one_result)):
+            response = client.get(topic.get_absolute_url())
+        assert len(response.context["object_list"]) == 25
+
+
+class TestFeedsSitemapRobots:
+    def test_latest_feed_has_published_documents_only(self, client):
+        DecisionFactory(published=True, title="Published for the feed")
+        DecisionFactory(title="Draft kept out of the feed")
+        response = client.get(reverse("core:latest_feed"))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Published for the feed" in body
+        assert "Draft kept out of the feed" not in body
+
+    def test_every_page_links_to_the_latest_feed(self, client):
+        assert reverse("core:latest_feed") in client.get("/").text
+
+    def test_sitemap_lists_published_documents_and_never_drafts(self, client):
+        published, draft = DecisionFactory(published=True), DecisionFactory()
+        response = client.get("/sitemap.xml")
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert published.get_absolute_url() in body
+        assert draft.get_absolute_url() not in body
+        assert "/countries/it/" in body and "/decisions/" in body
+
+    def test_robots_txt_points_at_the_sitemap(self, client):
+        response = client.get("/robots.txt")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/plain")
+        assert "Sitemap: http://testserver/sitemap.xml" in response.text
+        assert "Disallow: /admin/" in response.text
+
+
+def test_pages_carry_no_inline_script_or_style(client):
+    DecisionFactory(published=True)
+    for url in ("/", "/decisions/", "/countries/it/", "/alliance/"):
+        html = client.get(url).text
+        assert "<script" not in html
+        assert "style=" not in html and "<style" not in html

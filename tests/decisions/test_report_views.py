@@ -1,0 +1,216 @@
+"""Public pages of country-visit reports and the recommendations explorer."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from decisions.models import FollowUpStatus, RecommendationArea
+from tests.factories import (
+    AttachmentFactory,
+    FollowUpFactory,
+    RecommendationFactory,
+    ReportFactory,
+    SpecialRepresentativeFactory,
+    StateFactory,
+    TopicFactory,
+    VisitPeriodFactory,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_library")]
+
+REPORTS = reverse("decisions:report_list")
+RECOMMENDATIONS = reverse("decisions:recommendation_list")
+
+
+def listed(response):
+    return [row.pk for row in response.context["object_list"]]
+
+
+def report(year=2013, **kwargs):
+    kwargs.setdefault("published", True)
+    return ReportFactory(published_on=datetime.date(year, 11, 1), **kwargs)
+
+
+class TestReportList:
+    def test_shows_published_reports_only(self, client):
+        published, draft = report(title="Visit to Testland"), report(published=False, title="Draft visit")
+        response = client.get(REPORTS)
+        assert listed(response) == [published.pk]
+        assert "Draft visit" not in response.text and draft.pk not in listed(response)
+
+    def test_filter_by_country(self, client):
+        here = report(country=StateFactory(iso2="QO"))
+        report(country=StateFactory(iso2="QP"))
+        assert listed(client.get(REPORTS, {"country": "qo"})) == [here.pk]
+
+    def test_filter_by_year(self, client):
+        in_2013, _other = report(2013), report(2015)
+        assert listed(client.get(REPORTS, {"year": "2013"})) == [in_2013.pk]
+
+    def test_filter_by_representative_slug(self, client):
+        representative = SpecialRepresentativeFactory(slug="maria-test")
+        theirs, _other = report(representative=representative), report()
+        assert listed(client.get(REPORTS, {"representative": "maria-test"})) == [theirs.pk]
+
+    def test_filter_by_topic(self, client):
+        topic = TopicFactory()
+        tagged, _other = report(topics=[topic]), report()
+        assert listed(client.get(REPORTS, {"topic": topic.slug})) == [tagged.pk]
+
+    def test_filter_by_words(self, client):
+        match, _other = report(summary="Forced criminality in agriculture"), report()
+        assert listed(client.get(REPORTS, {"q": "criminality"})) == [match.pk]
+
+    def test_filters_combine(self, client):
+        state, topic = StateFactory(iso2="QQ"), TopicFactory()
+        match = report(2013, country=state, topics=[topic])
+        report(2014, country=state, topics=[topic])
+        report(2013, country=state)
+        assert listed(client.get(REPORTS, {"country": "QQ", "year": "2013", "topic": topic.slug})) == [match.pk]
+
+    @pytest.mark.parametrize("params", [{"country": "zz"}, {"year": "abc"}, {"representative": "nobody"}])
+    def test_a_wrong_value_is_a_message_not_an_error(self, client, params):
+        report()
+        response = client.get(REPORTS, params)
+        assert response.status_code == 200
+        assert listed(response) == []
+        assert "Please correct this filter" in response.text
+
+    def test_shows_visit_periods_and_representative(self, client):
+        representative = SpecialRepresentativeFactory(name="Maria Testinaro")
+        shown = report(representative=representative)
+        VisitPeriodFactory(report=shown, start_on=datetime.date(2013, 6, 17), end_on=datetime.date(2013, 6, 18))
+        VisitPeriodFactory(report=shown, start_on=datetime.date(2013, 7, 15), end_on=datetime.date(2013, 7, 19))
+        response = client.get(REPORTS)
+        assert "17–18 June 2013 and 15–19 July 2013" in response.text
+        assert "Maria Testinaro" in response.text
+
+    def test_queries_do_not_grow_with_the_number_of_results(self, client, django_assert_max_num_queries):
+        topic = TopicFactory()
+
+        def make():
+            made = report(topics=[topic])
+            VisitPeriodFactory(report=made)
+            return made
+
+        make()
+        with CaptureQueriesContext(connection) as one_result:
+            assert len(listed(client.get(REPORTS))) == 1
+        for _ in range(24):
+            make()
+        with django_assert_max_num_queries(len(one_result)):
+            assert len(listed(client.get(REPORTS))) == 25
+
+
+class TestReportDetail:
+    def test_shows_everything_a_reader_needs(self, client):
+        state = StateFactory(iso2="QR", name="Testland QR")
+        representative = SpecialRepresentativeFactory(name="Maria Testinaro")
+        shown = report(
+            country=state,
+            representative=representative,
+            promising_practices="A national referral mechanism.",
+            challenges="Too few labour inspectors.",
+        )
+        VisitPeriodFactory(report=shown, start_on=datetime.date(2013, 6, 17), end_on=datetime.date(2013, 6, 18))
+        RecommendationFactory(report=shown, number=2, text="Second: train labour inspectors.")
+        RecommendationFactory(report=shown, number=1, text="First: fund shelters.")
+        AttachmentFactory(document=shown, language="en", is_original=True)
+        response = client.get(shown.get_absolute_url())
+        html = response.text
+        assert response.status_code == 200
+        for text in (
+            "Testland QR",
+            "Maria Testinaro",
+            "17–18 June 2013",
+            "1 November 2013",
+            "A national referral mechanism.",
+            "Too few labour inspectors.",
+            'id="recommendation-1"',
+        ):
+            assert text in html
+        assert html.index("First: fund shelters.") < html.index("Second: train labour inspectors.")
+        assert "original</span>" in html
+
+    def test_a_draft_is_a_404(self, client):
+        assert client.get(report(published=False).get_absolute_url()).status_code == 404
+
+
+class TestRecommendationExplorer:
+    def test_lists_recommendations_of_published_reports_only(self, client):
+        shown = RecommendationFactory(report=report(), text="Visible recommendation")
+        RecommendationFactory(report=report(published=False), text="Hidden recommendation")
+        response = client.get(RECOMMENDATIONS)
+        assert listed(response) == [shown.pk]
+        assert "Hidden recommendation" not in response.text
+
+    def test_each_links_to_its_report_and_shows_follow_ups_in_order(self, client):
+        recommendation = RecommendationFactory(report=report())
+        FollowUpFactory(
+            recommendation=recommendation, assessed_on=datetime.date(2022, 1, 1), status=FollowUpStatus.IMPLEMENTED
+        )
+        FollowUpFactory(recommendation=recommendation, assessed_on=datetime.date(2016, 1, 1), status=FollowUpStatus.PARTIAL)
+        html = client.get(RECOMMENDATIONS).text
+        assert recommendation.get_absolute_url() in html
+        assert html.index("1 January 2016") < html.index("1 January 2022")
+        # The latest assessment is the status shown.
+        assert 'status--implemented">implemented' in html
+
+    def test_filter_by_country_area_year_and_representative(self, client):
+        state, representative = StateFactory(iso2="QS"), SpecialRepresentativeFactory(slug="rep-qs")
+        match = RecommendationFactory(
+            report=report(2013, country=state, representative=representative), area=RecommendationArea.PREVENTION
+        )
+        other = RecommendationFactory(report=report(2016), area=RecommendationArea.PROTECTION)
+        assert listed(client.get(RECOMMENDATIONS, {"country": "qs"})) == [match.pk]
+        assert listed(client.get(RECOMMENDATIONS, {"area": "protection"})) == [other.pk]
+        assert listed(client.get(RECOMMENDATIONS, {"year": "2013"})) == [match.pk]
+        assert listed(client.get(RECOMMENDATIONS, {"representative": "rep-qs"})) == [match.pk]
+        assert listed(client.get(RECOMMENDATIONS, {"country": "qs", "area": "protection"})) == []
+
+    def test_filter_by_latest_follow_up_status(self, client):
+        reported = report()
+        now_done = RecommendationFactory(report=reported)
+        FollowUpFactory(recommendation=now_done, assessed_on=datetime.date(2015, 1, 1), status=FollowUpStatus.NOT_IMPLEMENTED)
+        FollowUpFactory(recommendation=now_done, assessed_on=datetime.date(2020, 1, 1), status=FollowUpStatus.IMPLEMENTED)
+        still_open = RecommendationFactory(report=reported)
+        FollowUpFactory(recommendation=still_open, assessed_on=datetime.date(2020, 1, 1), status=FollowUpStatus.NOT_IMPLEMENTED)
+        unassessed = RecommendationFactory(report=reported)
+        assert listed(client.get(RECOMMENDATIONS, {"status": "implemented"})) == [now_done.pk]
+        assert listed(client.get(RECOMMENDATIONS, {"status": "not_implemented"})) == [still_open.pk]
+        assert listed(client.get(RECOMMENDATIONS, {"status": "none"})) == [unassessed.pk]
+
+    def test_filter_by_words_in_the_recommendation(self, client):
+        match = RecommendationFactory(report=report(), text="Establish a national rapporteur.")
+        RecommendationFactory(report=report(), text="Fund shelters.")
+        assert listed(client.get(RECOMMENDATIONS, {"q": "rapporteur"})) == [match.pk]
+
+    @pytest.mark.parametrize("params", [{"status": "done"}, {"area": "everything"}, {"country": "zz"}, {"year": "x"}])
+    def test_a_wrong_value_is_a_message_not_an_error(self, client, params):
+        RecommendationFactory(report=report())
+        response = client.get(RECOMMENDATIONS, params)
+        assert response.status_code == 200
+        assert listed(response) == []
+
+    def test_queries_do_not_grow_with_the_number_of_results(self, client, django_assert_max_num_queries):
+        def make():
+            recommendation = RecommendationFactory(report=report())
+            FollowUpFactory(recommendation=recommendation)
+            return recommendation
+
+        make()
+        with CaptureQueriesContext(connection) as one_result:
+            assert len(listed(client.get(RECOMMENDATIONS))) == 1
+        for _ in range(24):
+            make()
+        with django_assert_max_num_queries(len(one_result)):
+            assert len(listed(client.get(RECOMMENDATIONS))) == 25
+
+    def test_the_feed_follows_the_filters(self, client):
+        RecommendationFactory(report=report(), area=RecommendationArea.PREVENTION, text="Prevent with awareness.")
+        RecommendationFactory(report=report(), area=RecommendationArea.PROTECTION, text="Protect with shelters.")
+        body = client.get(reverse("decisions:recommendation_feed"), {"area": "prevention"}).content.decode()
+        assert "Prevent with awareness." in body and "Protect with shelters." not in body
