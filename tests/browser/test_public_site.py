@@ -165,7 +165,7 @@ def test_every_public_page_passes_axe_and_fits_a_phone(live_server, new_page, ri
                 overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 if overflow > 0:
                     problems.append(f"phone {path}: {overflow}px wider than the screen")
-            page.screenshot(path=screenshot_dir / f"{name}-{label}.png", full_page=label == "desktop")
+            page.screenshot(path=screenshot_dir / f"{name}-{label}.png", full_page=True)
     assert not problems, "\n".join(problems)
 
 
