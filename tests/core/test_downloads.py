@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from osce_docs.views import content_disposition
+from osce_docs.fileserving import content_disposition
 from tests import files
 from tests.factories import AttachmentFactory, DecisionFactory
 
@@ -24,7 +24,8 @@ def test_a_published_documents_file_comes_back_byte_for_byte_with_its_headers(cl
     assert body(response) == content
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Length"] == str(len(content))
-    assert response["Content-Disposition"] == 'attachment; filename="pc557.pdf"'
+    # PDFs open in the browser's viewer (sandboxed); other types download.
+    assert response["Content-Disposition"] == 'inline; filename="pc557.pdf"'
     assert response["ETag"] == f'"{hashlib.sha256(content).hexdigest()}"'
     assert response["X-Content-Type-Options"] == "nosniff"
 
@@ -39,7 +40,7 @@ def test_a_russian_name_is_encoded_per_rfc_6266_with_an_ascii_fallback(client):
     assert response.status_code == 200
     assert body(response) == content
     disposition = response["Content-Disposition"]
-    assert disposition.startswith('attachment; filename="Reshenie No.  557 o torgovle liud')
+    assert disposition.startswith('inline; filename="Reshenie No.  557 o torgovle liud')
     assert disposition.endswith(f"; filename*=UTF-8''{quote(name, safe='')}")
     assert disposition.isascii()
 
