@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -36,8 +37,20 @@ def browser():
         pytest.fail(f"{CHROMIUM} is missing: run `bash .ci/test`, which installs Debian's chromium")
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     try:
         with sync_playwright() as playwright:
+            # With Playwright's loop running, Django hands out new connection
+            # objects (asgiref's Local is then per context, not per thread).
+            # They must carry the seed data serialized at setup, or
+            # serialized_rollback would neither restore it nor keep flush from
+            # re-creating content types under new ids (breaking later tests).
+            for alias, contents in serialized.items():
+                connections[alias]._test_serialized_contents = contents
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
