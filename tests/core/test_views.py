@@ -55,40 +55,6 @@ def test_home_browses_countries_and_topics_with_published_documents_only(client)
     assert "Draftland" in html
 
 
-class TestSearchPage:
-    def test_finds_published_documents_of_every_kind(self, client, empty_library):
-        decision = DecisionFactory(published=True, title="Decision on forced begging")
-        event = EventFactory(published=True, summary="A workshop on forced begging")
-        DecisionFactory(title="Draft on forced begging")
-        DecisionFactory(published=True, title="Unrelated")
-        response = client.get(reverse("search:search"), {"q": "begging"})
-        assert response.status_code == 200
-        assert {d.pk for d in response.context["object_list"]} == {decision.pk, event.pk}
-        assert "Draft on forced begging" not in response.text
-        assert "2 documents match" in response.text
-
-    def test_without_words_it_explains_instead_of_listing_everything(self, client):
-        response = client.get(reverse("search:search"))
-        assert response.status_code == 200
-        assert list(response.context["object_list"]) == []
-        assert "Type words from a title" in response.text
-
-    def test_no_match_says_so(self, client):
-        response = client.get(reverse("search:search"), {"q": "zzqqxx"})
-        assert "No document matches" in response.text
-
-    def test_shows_decision_symbols_without_a_query_per_result(self, client, empty_library, django_assert_max_num_queries):
-        DecisionFactory(published=True, title="Begging one", number=8801)
-        with CaptureQueriesContext(connection) as one_result:
-            response = client.get(reverse("search:search"), {"q": "begging"})
-        assert "PC.DEC/8801" in response.text
-        for number in range(24):
-            DecisionFactory(published=True, title=f"Begging {number}")
-        with django_assert_max_num_queries(len(one_result)):
-            response = client.get(reverse("search:search"), {"q": "begging"})
-        assert len(response.context["object_list"]) == 25
-
-
 class TestCountries:
     def test_list_counts_published_documents_concerning_each_state(self, client, empty_library):
         state = StateFactory(iso2="QT", name="Testland QT")
