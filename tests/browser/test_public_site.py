@@ -31,7 +31,7 @@ from tests.factories import (
 
 from .conftest import DESKTOP, PHONE
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 RUSSIAN_NAME = "Решение СМ 14-24 о торговле людьми.pdf"
@@ -62,6 +62,8 @@ def test_staff_publishes_a_decision_and_a_visitor_downloads_its_russian_file(liv
     staff.set_input_files("#id_attachments-1-file", files=[{"name": RUSSIAN_NAME, "mimeType": "application/pdf", "buffer": russian}])
     staff.select_option("#id_attachments-1-language", "ru")
     staff.click("input[name=_save]")
+    staff.wait_for_load_state()
+    assert staff.locator(".errornote, .errorlist").count() == 0, staff.locator("#content").inner_text()[:2000]
     expect(staff.locator(".messagelist .success")).to_have_count(1)
 
     decision = Decision.objects.get(symbol="MC.DEC/14/24")
