@@ -27,13 +27,7 @@ class EventImporter(DocumentImporter):
             reader.error("end_on", _("the event cannot end before it starts"))
         if reader.has("venue"):
             data["venue"] = reader.text("venue", max_length=200)
-        if reader.has("summary"):
-            data["summary"] = reader.text("summary")
-        if reader.has("topics"):
-            data["topics"] = self.topics(reader)
-        if reader.has("status"):
-            data["status"] = reader.status()
-        data["files"] = self.file_items(reader) if reader.has("files") else []
+        self.read_shared_columns(reader, data)
         return data
 
     def ordinal(self, reader, column="ordinal"):

@@ -31,15 +31,9 @@ class DecisionImporter(DocumentImporter):
         data["adopted_on"] = reader.date("adopted_on", required=True)
         if reader.has("place"):
             data["place"] = reader.text("place", max_length=100)
-        if reader.has("summary"):
-            data["summary"] = reader.text("summary")
-        if reader.has("topics"):
-            data["topics"] = self.topics(reader)
+        self.read_shared_columns(reader, data)
         if reader.has("relates_to"):
             data["relates_to"] = self.relations(reader)
-        if reader.has("status"):
-            data["status"] = reader.status()
-        data["files"] = self.file_items(reader) if reader.has("files") else []
         return data
 
     def relations(self, reader, column="relates_to"):
@@ -178,15 +172,9 @@ class ReportImporter(DocumentImporter):
         if reader.has("published_on"):
             data["published_on"] = reader.date("published_on")
         data["title"] = reader.text("title", required=True, max_length=500)
-        if reader.has("summary"):
-            data["summary"] = reader.text("summary")
-        if reader.has("topics"):
-            data["topics"] = self.topics(reader)
-        if reader.has("status"):
-            data["status"] = reader.status()
+        self.read_shared_columns(reader, data)
         if reader.has("recommendations"):
             data["recommendations"] = self.recommendations(reader)
-        data["files"] = self.file_items(reader) if reader.has("files") else []
         return data
 
     def periods(self, reader, column="visit_periods"):

@@ -344,6 +344,17 @@ class DocumentImporter:
 
     # -- shared cell readers
 
+    def read_shared_columns(self, reader, data):
+        """The columns every kind has: summary, topics, status and files."""
+        if reader.has("summary"):
+            data["summary"] = reader.text("summary")
+        if reader.has("topics"):
+            data["topics"] = self.topics(reader)
+        if reader.has("status"):
+            data["status"] = reader.status()
+        data["files"] = self.file_items(reader) if reader.has("files") else []
+        return data
+
     def topics(self, reader, column="topics"):
         if self._topics is None:
             self._topics = {}
