@@ -49,7 +49,9 @@ class WindowPaginator(Paginator):
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, window=None, total=None):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.window = window or result_window()
-        self.total = total
+        # A kept total below zero can only be stale (tables emptied behind the
+        # triggers' back): count instead of slicing with a negative number.
+        self.total = total if total is None or total >= 0 else None
 
     @cached_property
     def counted(self):

@@ -55,6 +55,12 @@ def test_a_known_total_is_shown_exact_while_pages_stop_at_the_window(twelve, dja
         paginator.page(2000)
 
 
+def test_a_stale_negative_total_is_ignored_and_the_results_counted(twelve):
+    paginator = WindowPaginator(twelve, 5, window=100, total=-3)
+    assert paginator.count == twelve.count()
+    assert len(paginator.page(1).object_list) == 5
+
+
 def test_bad_page_numbers_are_refused_with_a_message(twelve):
     paginator = WindowPaginator(twelve, 5, window=100)
     for bad, message in (("abc", "whole number"), ("0", "start at 1"), ("99", "no page 99")):
