@@ -15,15 +15,13 @@ def test_benchmark_reports_every_scenario_beside_the_bare_view(tmp_path):
     call_command("seed_demo", "--documents", "200", stdout=StringIO())
     out = StringIO()
     report = tmp_path / "benchmark.json"
-    # A 200-document corpus has no page 2,000: a list past its end is a 404 by design.
-    call_command(
-        "benchmark", "--requests", "2", "--deep-page", "1", "--download-mb", "1", "--json", str(report), stdout=out
-    )
+    # A 200-document corpus has no page 2,000: the deep page scenario asks for the last page served.
+    call_command("benchmark", "--requests", "2", "--download-mb", "1", "--json", str(report), stdout=out)
     text = out.getvalue()
     payload = json.loads(report.read_text())
     names = [result["scenario"] for result in payload["results"]]
     assert names[0] == "bare Django view"
-    for name, _group, _address in benchmark.scenarios(deep_page=1):
+    for name, _group, _address in benchmark.scenarios():
         assert name in names
         assert name in text
     assert "download 1 MB file" in names
