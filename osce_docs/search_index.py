@@ -206,10 +206,6 @@ def _attachment_deleted(sender, instance, origin=None, **kwargs):
     search_index_update(instance.document_id, with_files=True)
 
 
-def _attachment_committed(sender, attachment_pk, **kwargs):
-    queue_text_extraction(attachment_pk)
-
-
 def queue_text_extraction(attachment_pk):
     """Extract the file's text once the transaction that stored it commits."""
     from .tasks import extract_attachment_text
@@ -220,7 +216,6 @@ def queue_text_extraction(attachment_pk):
 def connect_receivers():
     from django.apps import apps
 
-    from . import signals
     from .models import Attachment
 
     for model in _document_models():
@@ -232,4 +227,3 @@ def connect_receivers():
             post_delete.connect(_related_row_changed, sender=model, dispatch_uid=uid)
     post_save.connect(_attachment_saved, sender=Attachment, dispatch_uid="search_index_attachment_saved")
     post_delete.connect(_attachment_deleted, sender=Attachment, dispatch_uid="search_index_attachment_deleted")
-    signals.attachment_committed.connect(_attachment_committed, dispatch_uid="search_index_attachment_committed")

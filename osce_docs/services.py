@@ -92,7 +92,6 @@ def attachment_store(*, attachment, uploaded_file):
     try:
         with transaction.atomic():
             attachment.save()
-            transaction.on_commit(lambda: _after_attachment_saved(attachment.pk))
     except BaseException:
         storage.delete(stored_name)
         raise
@@ -157,13 +156,6 @@ def attachment_replace_file(*, attachment, uploaded_file, user=None, original_na
         attachment_store(attachment=attachment, uploaded_file=uploaded_file)
         _delete_stored_file_after_commit(old_storage, old_name)
     return attachment
-
-
-def _after_attachment_saved(attachment_pk):
-    """Hook for work that follows a new file (text extraction is queued here)."""
-    from . import signals
-
-    signals.attachment_committed.send(sender=Attachment, attachment_pk=attachment_pk)
 
 
 def document_set_status(*, document, status, user=None, stamp_date=True):

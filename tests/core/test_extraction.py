@@ -1,9 +1,11 @@
 """Text extraction from real generated files: pages, languages, and the files
 whose text cannot be read (which are still accepted)."""
 
+from unittest import mock
+
 import pytest
 
-from osce_docs import services
+from osce_docs import search_index, services
 from osce_docs.extraction import extract_text
 from osce_docs.filetypes import DOCX, ODT, PDF, TEXT
 from osce_docs.models import Attachment, AttachmentPage, TextStatus
@@ -99,6 +101,18 @@ def test_uploading_a_file_stores_its_pages_once_committed(django_capture_on_comm
         (2, "Second page"),
         (3, "Third page"),
     ]
+
+
+@pytest.mark.django_db
+def test_a_stored_file_is_queued_for_extraction_once(django_capture_on_commit_callbacks):
+    document = DecisionFactory()
+    with mock.patch.object(
+        search_index, "queue_text_extraction", wraps=search_index.queue_text_extraction
+    ) as queue, django_capture_on_commit_callbacks(execute=True):
+        attachment = services.attachment_create(
+            document=document, uploaded_file=files.pdf_upload(), kind="full_text", language="en"
+        )
+    queue.assert_called_once_with(attachment.pk)
 
 
 @pytest.mark.django_db
