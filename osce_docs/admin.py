@@ -512,8 +512,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("title"), ordering="title")
     def title_link(self, obj):
-        specific_model = next(m for m in Document.__subclasses__() if m.DOCUMENT_KIND == obj.kind)
-        opts = specific_model._meta
+        opts = Document.model_for_kind(obj.kind)._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.title)
 

@@ -312,12 +312,15 @@ class Document(models.Model):
     def get_absolute_url(self):
         return reverse(self.DETAIL_URL_NAMES[self.kind], args=[self.slug])
 
+    @staticmethod
+    def model_for_kind(kind):
+        """The subclass (Decision, CountryVisitReport, ...) that stores KIND, or None."""
+        return next((model for model in Document.__subclasses__() if model.DOCUMENT_KIND == kind), None)
+
     def specific(self):
         """The subclass instance (Decision, CountryVisitReport, ...)."""
-        for model in Document.__subclasses__():
-            if model.DOCUMENT_KIND == self.kind:
-                return model.objects.get(pk=self.pk)
-        return self
+        model = self.model_for_kind(self.kind)
+        return model.objects.get(pk=self.pk) if model else self
 
 
 class DocumentCountQuerySet(models.QuerySet):
