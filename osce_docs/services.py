@@ -84,17 +84,11 @@ def attachment_create(*, document, uploaded_file, kind, language, is_original=Fa
 def attachment_store(*, attachment, uploaded_file):
     """Write the bytes and the row together: if the row cannot be saved, the
     bytes just written are removed again, so no file is left without its row."""
-    storage = attachment.file.storage
     uploaded_file.seek(0)
-    attachment.file.save("upload", uploaded_file, save=False)
-    stored_name = attachment.file.name
-    file_written(storage, stored_name)
-    try:
-        with transaction.atomic():
-            attachment.save()
-    except BaseException:
-        storage.delete(stored_name)
-        raise
+    with atomic_with_files():
+        attachment.file.save("upload", uploaded_file, save=False)
+        file_written(attachment.file.storage, attachment.file.name)
+        attachment.save()
     return attachment
 
 

@@ -80,6 +80,18 @@ def test_a_refused_row_leaves_no_file(settings):
     assert stored_files(settings.MEDIA_ROOT) == [Path(settings.MEDIA_ROOT) / attachment.file.name]
 
 
+def test_a_row_that_fails_to_save_takes_its_new_bytes_with_it(settings, monkeypatch):
+    decision = DecisionFactory()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Attachment, "save", fail)
+    with pytest.raises(RuntimeError):
+        services.attachment_create(document=decision, uploaded_file=files.pdf_upload(), kind="full_text", language="en")
+    assert stored_files(settings.MEDIA_ROOT) == []
+
+
 def test_bytes_go_only_after_the_rows_deletion_commits(settings, django_capture_on_commit_callbacks):
     pk = AttachmentFactory().pk
     path = Path(settings.MEDIA_ROOT) / Attachment.objects.get(pk=pk).file.name
