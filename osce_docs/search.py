@@ -18,7 +18,9 @@ Ranking is bounded, so that a word found in most documents stays fast: each
 search reads at most SEARCH_CANDIDATES matches per tier, taken in an order
 an index gives for free (newest document first), and ranks only those. The
 tiers: the whole query in the symbol or title, then in the title and summary
-texts, then anywhere (files included); within a tier by ts_rank (PostgreSQL)
+texts, then anywhere (files included); within a tier by ts_rank of the
+symbol, title and summary texts (PostgreSQL: the files' vectors are large,
+and reading two hundred of them would cost more than the rest of the search)
 or bm25 (SQLite, when few documents match)."""
 
 import json
@@ -230,24 +232,26 @@ class _Engine:
 
         states = Document.states.through._meta.db_table
         topics = Document.topics.through._meta.db_table
-        condition, param = self.ids_in("d.id", ids)
+        # Each link table is read by its document_id index: joined from the
+        # documents' side, the planner hashes the whole link table instead.
+        in_documents, param = self.ids_in("d.id", ids)
+        in_state_links, _ = self.ids_in("ds.document_id", ids)
+        in_topic_links, _ = self.ids_in("dt.document_id", ids)
+        in_files, _ = self.ids_in("fa.document_id", ids)
         sql = f"""
-            SELECT 'kind', d.kind, NULL, COUNT(*) FROM {self.document} d WHERE {condition} GROUP BY d.kind
+            SELECT 'kind', d.kind, NULL, COUNT(*) FROM {self.document} d WHERE {in_documents} GROUP BY d.kind
             UNION ALL
             SELECT 'year', {self.year_sql('d.published_on')}, NULL, COUNT(*) FROM {self.document} d
-                WHERE {condition} AND d.published_on IS NOT NULL GROUP BY 2
+                WHERE {in_documents} AND d.published_on IS NOT NULL GROUP BY 2
             UNION ALL
-            SELECT 'country', s.iso2, s.name, COUNT(*) FROM {self.document} d
-                JOIN {states} ds ON ds.document_id = d.id JOIN osce_docs_state s ON s.id = ds.state_id
-                WHERE {condition} GROUP BY s.iso2, s.name
+            SELECT 'country', s.iso2, s.name, COUNT(*) FROM {states} ds JOIN osce_docs_state s ON s.id = ds.state_id
+                WHERE {in_state_links} GROUP BY s.iso2, s.name
             UNION ALL
-            SELECT 'topic', t.slug, t.name, COUNT(*) FROM {self.document} d
-                JOIN {topics} dt ON dt.document_id = d.id JOIN osce_docs_topic t ON t.id = dt.topic_id
-                WHERE {condition} GROUP BY t.slug, t.name
+            SELECT 'topic', t.slug, t.name, COUNT(*) FROM {topics} dt JOIN osce_docs_topic t ON t.id = dt.topic_id
+                WHERE {in_topic_links} GROUP BY t.slug, t.name
             UNION ALL
-            SELECT 'language', fa.language, NULL, COUNT(DISTINCT d.id) FROM {self.document} d
-                JOIN {self.attachment} fa ON fa.document_id = d.id
-                WHERE {condition} GROUP BY fa.language
+            SELECT 'language', fa.language, NULL, COUNT(DISTINCT fa.document_id) FROM {self.attachment} fa
+                WHERE {in_files} GROUP BY fa.language
         """
         cursor.execute(sql, [param] * 5)
         return cursor.fetchall()
@@ -257,14 +261,16 @@ class PostgreSQLEngine(_Engine):
     vendor = "postgresql"
 
     @staticmethod
-    def _term(term):
-        # English stems and the words as written (other languages), each term alike.
-        return "(phraseto_tsquery('english', %s) || phraseto_tsquery('simple', %s))", [term.text, term.text]
+    def _term(term, *, words_only=False):
+        # Parsed as the documents are (migration 0007): English stems, other
+        # languages' words as written. WORDS_ONLY drops a phrase's word order.
+        function = "plainto_tsquery" if words_only else "phraseto_tsquery"
+        return f"{function}('english', %s)", [term.text]
 
-    def _combine(self, clauses, excluded=()):
+    def _combine(self, clauses, excluded=(), *, words_only=False):
         sql, params = [], []
         for clause in clauses:
-            parts = [self._term(term) for term in clause]
+            parts = [self._term(term, words_only=words_only) for term in clause]
             sql.append("(" + " || ".join(p[0] for p in parts) + ")")
             params += [value for p in parts for value in p[1]]
         for term in excluded:
@@ -338,13 +344,17 @@ class PostgreSQLEngine(_Engine):
             (f"e.vector @@ {full}", full_params),
         ]
         # Estimated on the words that must match: an excluded word removes few
-        # rows but makes each one expensive to read, so it never makes a tier sparse.
+        # rows but makes each one expensive to read, so it never makes a tier
+        # sparse. A phrase is estimated as its words: PostgreSQL guesses a
+        # phrase of common words to be rare, and reading all its candidates
+        # through the index then costs one large vector per document.
+        words, words_params = self._combine(parsed.clauses, words_only=True)
         estimates = self._estimated_matches(
             cursor,
             [
-                (f"e.vector_a @@ {positive}", positive_params),
-                (f"e.vector_ab @@ {positive}", positive_params),
-                (f"e.vector @@ {positive}", positive_params),
+                (f"e.vector_a @@ {words}", words_params),
+                (f"e.vector_ab @@ {words}", words_params),
+                (f"e.vector @@ {words}", words_params),
             ],
         )
 
@@ -375,13 +385,13 @@ class PostgreSQLEngine(_Engine):
                 UNION ALL
                 SELECT c.id, 1, ts_rank(e.vector_ab, {positive}) FROM ab_c c JOIN {self.entry} e ON e.document_id = c.id
                 UNION ALL
-                SELECT c.id, 2, ts_rank(e.vector, {full}) FROM all_c c JOIN {self.entry} e ON e.document_id = c.id
+                SELECT c.id, 2, ts_rank(e.vector_ab, {positive}) FROM all_c c JOIN {self.entry} e ON e.document_id = c.id
             ),
             best AS (SELECT id, tier, score, ROW_NUMBER() OVER (PARTITION BY id ORDER BY tier) AS n FROM scored)
             SELECT id, tier, score, (SELECT COUNT(*) FROM all_c) FROM best WHERE n = 1
             ORDER BY tier, score DESC, id DESC
         """
-        params = [*parts[0][1], *parts[1][1], *parts[2][1], *positive_params, *positive_params, *full_params]
+        params = [*parts[0][1], *parts[1][1], *parts[2][1], *positive_params, *positive_params, *positive_params]
         cursor.execute(sql, params)
         return cursor.fetchall()
 
