@@ -692,7 +692,12 @@ def analyze():
     documents by status instead of following a topic's index)."""
     if connection.vendor in {"sqlite", "postgresql"}:
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # PostgreSQL: VACUUM too, so that the visibility map lets the link
+            # tables be read by index-only scans. Outside a transaction, as it must be.
+            if connection.vendor == "postgresql" and connection.get_autocommit():
+                cursor.execute("VACUUM ANALYZE")
+            else:
+                cursor.execute("ANALYZE")
 
 
 def _reset_sequences():
