@@ -36,6 +36,26 @@ class DecisionQuerySet(DocumentQuerySet):
     def of_body(self, body):
         return self.filter(body=body)
 
+    def named_or_amending(self, symbol):
+        """The decision SYMBOL (a decisions.symbols.Symbol) names and those
+        whose symbols continue it: PC.DEC/557 gives PC.DEC/557/Rev.1 and
+        PC.DEC/557/Add.1 too, PC.DEC/557/Add.1 only its corrigenda. Read
+        from the symbol's parts, so the (body, year, number) index serves it:
+        a LIKE prefix on the symbol column is a full scan on SQLite."""
+        lookups = {"body": symbol.body, "year": symbol.year, "number": symbol.number}
+        suffixes = ("revision", "addendum", "corrigendum")
+        given = [name for name in suffixes if getattr(symbol, name)]
+        # Parts before the last one given are fixed (absent ones too); later ones are free.
+        for name in suffixes[: suffixes.index(given[-1]) + 1] if given else ():
+            lookups[name] = getattr(symbol, name)
+        conditions = {}
+        for name, value in lookups.items():
+            if value is None:
+                conditions[f"{name}__isnull"] = True
+            else:
+                conditions[name] = value
+        return self.filter(**conditions)
+
 
 class Decision(Document):
     DOCUMENT_KIND = DocumentKind.DECISION

@@ -155,8 +155,8 @@ def parse_query(text):
 
 def looks_like_symbol(text):
     """The decision a query names by symbol or bare number: ('number', 557),
-    ('symbol', 'PC.DEC/557'), or None."""
-    from decisions.symbols import SymbolError, format_symbol, parse_symbol
+    ('symbol', Symbol(body='PC', number=557, ...)), or None."""
+    from decisions.symbols import SymbolError, parse_symbol
 
     text = _clean_query(text)
     if _BARE_NUMBER.match(text):
@@ -164,20 +164,9 @@ def looks_like_symbol(text):
     if "." not in text and "/" not in text:
         return None
     try:
-        symbol = parse_symbol(text)
+        return ("symbol", parse_symbol(text))
     except SymbolError:
         return None
-    return (
-        "symbol",
-        format_symbol(
-            body=symbol.body,
-            number=symbol.number,
-            year=symbol.year,
-            revision=symbol.revision,
-            addendum=symbol.addendum,
-            corrigendum=symbol.corrigendum,
-        ),
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -662,8 +651,7 @@ def _symbol_hit_ids(query, filters):
         # Spelled out so that the (body, year, number) index serves both bodies.
         decisions = decisions.filter(Q(body="PC", year__isnull=True, number=named[1]) | Q(body="MC", number=named[1]))
     else:
-        # Symbols are stored in their canonical form: exact and prefix lookups use the symbol's indexes.
-        decisions = decisions.filter(Q(symbol=named[1]) | Q(symbol__startswith=named[1] + "/"))
+        decisions = decisions.named_or_amending(named[1])
     if filters.get("year"):
         decisions = decisions.filter(published_on__year=int(filters["year"]))
     if filters.get("country"):

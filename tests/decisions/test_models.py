@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from decisions.models import Body, Decision, VisitPeriod
+from decisions.symbols import parse_symbol
 from tests.factories import DecisionFactory, ReportFactory, VisitPeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,31 @@ def test_visit_ending_before_it_starts_is_a_validation_error():
 def test_visit_ending_before_it_starts_is_refused_by_the_database():
     with pytest.raises(IntegrityError), transaction.atomic():
         VisitPeriodFactory(start_on=datetime.date(2013, 7, 19), end_on=datetime.date(2013, 7, 15))
+
+
+@pytest.mark.django_db
+def test_named_or_amending_reads_a_symbol_as_a_prefix_of_longer_symbols():
+    made = {
+        str(decision.symbol): decision
+        for decision in [
+            DecisionFactory(number=7557),
+            DecisionFactory(number=7557, revision=1),
+            DecisionFactory(number=7557, revision=1, corrigendum=1),
+            DecisionFactory(number=7557, addendum=1),
+            DecisionFactory(number=7557, addendum=1, corrigendum=1),
+            DecisionFactory(number=75571),
+            DecisionFactory(number=7557, body=Body.MINISTERIAL_COUNCIL, adopted_on=datetime.date(2007, 11, 30)),
+        ]
+    }
+
+    def named(text):
+        return sorted(Decision.objects.named_or_amending(parse_symbol(text)).values_list("symbol", flat=True))
+
+    assert named("PC.DEC/7557") == sorted(
+        ["PC.DEC/7557", "PC.DEC/7557/Rev.1", "PC.DEC/7557/Rev.1/Corr.1", "PC.DEC/7557/Add.1", "PC.DEC/7557/Add.1/Corr.1"]
+    )
+    assert named("PC.DEC/7557/Rev.1") == ["PC.DEC/7557/Rev.1", "PC.DEC/7557/Rev.1/Corr.1"]
+    assert named("pc.dec/7557/add.1") == ["PC.DEC/7557/Add.1", "PC.DEC/7557/Add.1/Corr.1"]
+    assert named("PC.DEC/7557/Add.1/Corr.1") == ["PC.DEC/7557/Add.1/Corr.1"]
+    assert named("MC.DEC/7557/07") == ["MC.DEC/7557/07"]
+    assert len(made) == 7
