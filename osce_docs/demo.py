@@ -10,7 +10,8 @@ Speed: the rows are built in chunks and inserted with ``bulk_create`` (and,
 for the per-kind tables of the multi-table models, which ``bulk_create``
 refuses, the same batched INSERT it uses underneath). Document ids are
 assigned here, so a chunk's children, relations and files need no
-round-trip to learn them.
+round-trip to learn them. Chunks are built in one thread and written in
+another (ChunkWriter), so that the database's own work overlaps Python's.
 
 Files: a generated document gets one to four attached-file rows, but their
 bytes are a handful of small real files shared by all rows (one per
@@ -20,13 +21,15 @@ work without a million files on disk.
 
 import datetime
 import hashlib
+import queue
 import random
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -339,8 +342,66 @@ def _day_for(rng, position, total):
     return datetime.date(FIRST_YEAR, 1, 1) + datetime.timedelta(days=min(span, max(0, base + rng.randint(-20, 20))))
 
 
+@dataclass
+class Chunk:
+    """One chunk's rows, built in memory, in the order they are inserted."""
+
+    documents: list = field(default_factory=list)
+    children: dict = field(default_factory=dict)
+    topic_rows: list = field(default_factory=list)
+    state_rows: list = field(default_factory=list)
+    relations: list = field(default_factory=list)
+    endorsements: list = field(default_factory=list)
+    periods: list = field(default_factory=list)
+    recommendations: list = field(default_factory=list)
+    follow_ups: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
+    texts: list = field(default_factory=list)
+
+
+class ChunkWriter(threading.Thread):
+    """Writes chunks on its own database connection while the next one is
+    built: the database's work (PostgreSQL parsing text into vectors, SQLite
+    filling its FTS index) then runs on the second core beside Python's."""
+
+    def __init__(self, write):
+        super().__init__(name="seed-demo-writer", daemon=True)
+        self.write = write
+        self.chunks = queue.Queue(maxsize=2)
+        self.error = None
+
+    def run(self):
+        try:
+            while (chunk := self.chunks.get()) is not None:
+                if self.error is None:
+                    with transaction.atomic():
+                        self.write(chunk)
+        except BaseException as error:  # handed to the building thread, which raises it
+            self.error = error
+            while self.chunks.get() is not None:  # let put() go on until the end
+                pass
+        finally:
+            connections.close_all()
+
+    def put(self, chunk):
+        if self.error is not None:
+            raise self.error
+        self.chunks.put(chunk)
+
+    def finish(self):
+        self.chunks.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+
 class CorpusGenerator:
-    def __init__(self, *, documents, seed=1, text_kb=4.0, stdout=None):
+    def __init__(self, *, documents, seed=1, text_kb=4.0, stdout=None, chunk_size=CHUNK, threaded=None):
+        self.chunk_size = chunk_size
+        # A second thread needs its own connection, which cannot see a
+        # caller's open transaction (a test's): only outside one, and only
+        # when there is more than one chunk to overlap.
+        self.threaded = (documents > chunk_size and connection.get_autocommit()) if threaded is None else threaded
         self.total = documents
         self.rng = random.Random(seed)
         self.text_kb = text_kb
@@ -366,16 +427,27 @@ class CorpusGenerator:
         self.next_attachment_id = (Attachment.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         self.next_recommendation_id = (Recommendation.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         started = timezone.now()
+        writer = ChunkWriter(self._write) if self.threaded else None
+        if writer:
+            writer.start()
         done = 0
-        while done < self.total:
-            size = min(CHUNK, self.total - done)
-            with transaction.atomic():
-                self._chunk(first_id=next_id, position=done, size=size)
-            next_id += size
-            done += size
-            if done % (CHUNK * 10) == 0 or done == self.total:
-                elapsed = (timezone.now() - started).total_seconds()
-                self.log(f"  {done:,} documents ({elapsed:.0f} s)")
+        try:
+            while done < self.total:
+                size = min(self.chunk_size, self.total - done)
+                chunk = self._build(first_id=next_id, position=done, size=size)
+                if writer:
+                    writer.put(chunk)
+                else:
+                    with transaction.atomic():
+                        self._write(chunk)
+                next_id += size
+                done += size
+                if done % (self.chunk_size * 10) == 0 or done == self.total:
+                    elapsed = (timezone.now() - started).total_seconds()
+                    self.log(f"  {done:,} documents built ({elapsed:.0f} s)")
+        finally:
+            if writer:
+                writer.finish()
         if self.text_sink:
             self.text_sink.finish(stdout=self.stdout)
         _reset_sequences()
@@ -385,13 +457,10 @@ class CorpusGenerator:
     def _count(self, name, number):
         self.counters.created[name] = self.counters.created.get(name, 0) + number
 
-    def _chunk(self, *, first_id, position, size):
+    def _build(self, *, first_id, position, size):
         rng = self.rng
         kinds = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()), k=size)
-        documents, children = [], {kind: [] for kind in KIND_WEIGHTS}
-        topic_rows, state_rows, relations, endorsements = [], [], [], []
-        periods, recommendations, follow_ups, attachments = [], [], [], []
-        texts = []
+        chunk = Chunk(children={kind: [] for kind in KIND_WEIGHTS})
         for offset, kind in enumerate(kinds):
             pk = first_id + offset
             day = _day_for(rng, position + offset, self.total)
@@ -408,26 +477,32 @@ class CorpusGenerator:
             document.status = status
             document.summary = document.summary or self.vocabulary.summary(rng)
             document.created_at = document.updated_at = self.now
-            documents.append(document)
-            children[kind].append(child)
+            chunk.documents.append(document)
+            chunk.children[kind].append(child)
             for topic in rng.sample(self.reference.topics, k=rng.randint(1, 3)):
-                topic_rows.append(Document.topics.through(document_id=pk, topic_id=topic))
+                chunk.topic_rows.append(Document.topics.through(document_id=pk, topic_id=topic))
             for state in extra.get("states", ()):
-                state_rows.append(Document.states.through(document_id=pk, state_id=state))
-            relations += extra.get("relations", ())
-            endorsements += extra.get("endorsements", ())
-            periods += extra.get("periods", ())
-            recommendations += extra.get("recommendations", ())
-            follow_ups += extra.get("follow_ups", ())
+                chunk.state_rows.append(Document.states.through(document_id=pk, state_id=state))
+            chunk.relations += extra.get("relations", ())
+            chunk.endorsements += extra.get("endorsements", ())
+            chunk.periods += extra.get("periods", ())
+            chunk.recommendations += extra.get("recommendations", ())
+            chunk.follow_ups += extra.get("follow_ups", ())
             new_attachments = self._attachments(pk, kind)
-            attachments += new_attachments
+            chunk.attachments += new_attachments
             if self.text_sink:
                 for attachment in new_attachments:
                     kb = self.text_kb * rng.uniform(0.5, 1.5)
                     pages = self.vocabulary.pages(rng, attachment.language, kb) if kb else []
                     attachment.page_count = len(pages) or None
-                    texts.append((attachment, pages))
+                    chunk.texts.append((attachment, pages))
+        return chunk
 
+    def _write(self, chunk):
+        documents, children = chunk.documents, chunk.children
+        topic_rows, state_rows, relations = chunk.topic_rows, chunk.state_rows, chunk.relations
+        periods, recommendations, follow_ups = chunk.periods, chunk.recommendations, chunk.follow_ups
+        attachments, texts = chunk.attachments, chunk.texts
         Document.objects.bulk_create(documents, batch_size=BATCH)
         for kind, model in (
             (DocumentKind.DECISION, Decision),
@@ -440,7 +515,7 @@ class CorpusGenerator:
         Document.topics.through.objects.bulk_create(topic_rows, batch_size=BATCH)
         Document.states.through.objects.bulk_create(state_rows, batch_size=BATCH)
         DocumentRelation.objects.bulk_create(relations, batch_size=BATCH)
-        AllianceStatement.endorsed_by.through.objects.bulk_create(endorsements, batch_size=BATCH)
+        AllianceStatement.endorsed_by.through.objects.bulk_create(chunk.endorsements, batch_size=BATCH)
         VisitPeriod.objects.bulk_create(periods, batch_size=BATCH)
         Recommendation.objects.bulk_create(recommendations, batch_size=BATCH)
         FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
@@ -717,9 +792,9 @@ def synthetic_count():
     return Document.objects.filter(synthetic=True).count()
 
 
-def generate_demo_corpus(*, documents, seed=1, text_kb=4.0, stdout=None):
+def generate_demo_corpus(*, documents, seed=1, text_kb=4.0, stdout=None, **options):
     """Generate DOCUMENTS synthetic documents; returns what was created, by name."""
-    return CorpusGenerator(documents=documents, seed=seed, text_kb=text_kb, stdout=stdout).run()
+    return CorpusGenerator(documents=documents, seed=seed, text_kb=text_kb, stdout=stdout, **options).run()
 
 
 def clear_demo_corpus(*, stdout=None):

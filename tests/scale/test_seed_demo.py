@@ -150,3 +150,45 @@ def test_clear_removes_the_synthetic_text_and_index_entries(corpus):
     seed("--clear")
     assert not SearchEntry.objects.filter(document__synthetic=True).exists()
     assert not AttachmentPage.objects.filter(attachment__document__synthetic=True).exists()
+
+
+def _corpus_rows():
+    documents = Document.objects.filter(synthetic=True).order_by("pk")
+    return (
+        list(documents.values_list("pk", "slug", "title", "status")),
+        list(Attachment.objects.filter(document__synthetic=True).order_by("pk").values_list("pk", "document", "language")),
+        list(
+            Recommendation.objects.filter(report__synthetic=True).order_by("pk").values_list("report", "number", "text")
+        ),
+        Document.objects.filter(synthetic=True, search_entry__isnull=False).count(),
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_writing_chunks_in_a_second_thread_gives_the_same_corpus_as_one_thread():
+    from osce_docs.demo import clear_demo_corpus, generate_demo_corpus
+
+    generate_demo_corpus(documents=90, seed=5, text_kb=0.5, chunk_size=20, threaded=False)
+    one_thread = _corpus_rows()
+    clear_demo_corpus()
+    generate_demo_corpus(documents=90, seed=5, text_kb=0.5, chunk_size=20, threaded=True)
+    two_threads = _corpus_rows()
+
+    assert len(one_thread[0]) == 90
+    assert one_thread[3] == 90
+    assert two_threads[1:] == one_thread[1:]
+    # Ids continue after the first corpus, whose rows were deleted: compare what the rows say.
+    assert [row[1:] for row in two_threads[0]] == [row[1:] for row in one_thread[0]]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_write_in_the_writer_thread_stops_the_generator_with_its_error(monkeypatch):
+    from osce_docs import demo
+
+    def fail(self, chunk):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo.CorpusGenerator, "_write", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        demo.generate_demo_corpus(documents=100, seed=5, text_kb=0, chunk_size=10, threaded=True)
+    assert not Document.objects.filter(synthetic=True).exists()
