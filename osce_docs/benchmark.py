@@ -14,6 +14,7 @@ plus the bare view at an address no one links to.
 """
 
 import contextlib
+import json
 import logging
 import os
 import statistics
@@ -393,12 +394,25 @@ def corpus_summary():
     }
 
 
-def format_table(results):
+def load_baseline(path):
+    """The p95 of each scenario in a JSON file written by `benchmark --json`."""
+    with open(path, encoding="utf-8") as handle:
+        payload = json.load(handle)
+    figures = {row["scenario"]: row.get("p95_ms") for row in payload.get("results", ()) if row.get("available")}
+    return payload.get("corpus", {}), figures
+
+
+def format_table(results, baseline=None):
+    """The results as a Markdown table; with BASELINE (scenario -> p95 ms), a
+    column with each p95 as a multiple of the baseline's: the flat-cost
+    figure when the baseline ran on a smaller corpus."""
     header = ("scenario", "p50 ms", "p95 ms", "queries", "bytes", "p95/bare", "note")
+    if baseline is not None:
+        header = (*header[:-1], "p95/baseline", header[-1])
     rows = []
     for r in results:
         if not r.available:
-            rows.append((r.scenario, "", "", "", "", "", r.note))
+            rows.append((r.scenario, "", "", "", "", "", *([""] if baseline is not None else []), r.note))
             continue
         note = r.note
         if r.group == "download":
@@ -423,6 +437,7 @@ def format_table(results):
                 str(r.queries),
                 f"{r.size:,}",
                 f"{r.ratio_p95:.1f}" if r.ratio_p95 is not None else "",
+                *([_versus(r, baseline)] if baseline is not None else []),
                 note,
             )
         )
@@ -432,3 +447,10 @@ def format_table(results):
     for row in rows:
         lines.append("| " + " | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)) + " |")
     return "\n".join(lines)
+
+
+def _versus(result, baseline):
+    before = baseline.get(result.scenario)
+    if not before or result.p95_ms is None or result.group == "download":
+        return ""
+    return f"{result.p95_ms / before:.2f}"

@@ -50,3 +50,42 @@ def test_benchmark_refuses_zero_requests():
 
     with pytest.raises(CommandError):
         call_command("benchmark", "--requests", "0", stdout=StringIO())
+
+
+def test_compare_adds_each_p95_as_a_multiple_of_an_earlier_runs(tmp_path):
+    call_command("seed_demo", "--documents", "50", stdout=StringIO())
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text(
+        json.dumps(
+            {
+                "corpus": {"database": "sqlite", "documents": 10_000},
+                "results": [
+                    {"scenario": "home", "available": True, "p95_ms": 0.001},
+                    {"scenario": "countries", "available": False, "p95_ms": None},
+                ],
+            }
+        )
+    )
+    out = StringIO()
+    call_command(
+        "benchmark", "--requests", "2", "--download-mb", "0", "--only", "home", "--only", "countries",
+        "--compare", str(earlier), stdout=out,
+    )
+    text = out.getvalue()
+    assert "Compared with" in text and "10,000 documents on sqlite" in text
+    assert "p95/baseline" in text
+    home = next(line for line in text.splitlines() if line.startswith("| home "))
+    cells = [cell.strip() for cell in home.strip("|").split("|")]
+    # The home page cannot answer in a microsecond: its multiple of that p95 is large, and computed.
+    assert float(cells[6]) > 100
+    countries = next(line for line in text.splitlines() if line.startswith("| countries "))
+    assert [cell.strip() for cell in countries.strip("|").split("|")][6] == ""
+
+
+def test_compare_refuses_a_file_that_is_not_a_benchmark_report(tmp_path):
+    from django.core.management import CommandError
+
+    broken = tmp_path / "broken.json"
+    broken.write_text("not json")
+    with pytest.raises(CommandError, match="not a JSON file written by benchmark"):
+        call_command("benchmark", "--requests", "1", "--compare", str(broken), stdout=StringIO())

@@ -24,12 +24,23 @@ class Command(BaseCommand):
             "--download-mb", type=int, default=benchmark.DOWNLOAD_MB, help="Size of the download scenario's file (0: skip it)."
         )
         parser.add_argument(
+            "--compare",
+            metavar="FILE",
+            help="A JSON file from an earlier run (e.g. on 10,000 documents): adds each p95 as a multiple of its p95.",
+        )
+        parser.add_argument(
             "--only", action="append", metavar="WORDS", help="Only scenarios whose name contains WORDS (repeatable)."
         )
 
-    def handle(self, *args, requests, json: str | None, deep_page, download_mb, only, verbosity, **options):
+    def handle(self, *args, requests, json: str | None, deep_page, download_mb, only, compare, verbosity, **options):
         if requests < 1:
             raise CommandError("--requests must be at least 1.")
+        baseline = None
+        if compare:
+            try:
+                baseline_corpus, baseline = benchmark.load_baseline(compare)
+            except (OSError, ValueError, AttributeError, TypeError) as error:
+                raise CommandError(f"--compare {compare}: not a JSON file written by benchmark --json ({error}).")
         if download_mb < 0:
             raise CommandError("--download-mb cannot be negative.")
         # WhiteNoise warns once per handler when collectstatic has not run: noise here.
@@ -51,7 +62,12 @@ class Command(BaseCommand):
             requests=requests, deep_page=deep_page, download_mb=download_mb, only=only, progress=progress
         )
         self.stdout.write(f"Deep page: page {benchmark.deepest_page(deep_page):,} of each list.")
-        self.stdout.write(benchmark.format_table(results))
+        if baseline is not None:
+            self.stdout.write(
+                f"Compared with {compare}: {baseline_corpus.get('documents', 0):,} documents on "
+                f"{baseline_corpus.get('database', '?')}."
+            )
+        self.stdout.write(benchmark.format_table(results, baseline))
         self.stdout.write(f"Measured in {time.perf_counter() - started:.0f} s.")
         if json:
             payload = {
