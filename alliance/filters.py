@@ -3,14 +3,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from osce_docs.filters import TopicFilter, WordsFilter, YearFilter
+from osce_docs.filters import ChoiceFilter, TopicFilter, WordsFilter, YearFilter
 
 from .models import AllianceEvent, AllianceStatement, EventKind, StatementKind
 
 
 class EventFilter(django_filters.FilterSet):
     q = WordsFilter(help_text=_("Words in the title or summary."))
-    kind = django_filters.ChoiceFilter(
+    kind = ChoiceFilter(
         field_name="event_kind", label=_("Kind of event"), choices=EventKind.choices, empty_label=_("Any kind")
     )
     year = YearFilter(field_name="start_on", lookup_expr="year", label=_("Year"))
@@ -25,7 +25,7 @@ class EventFilter(django_filters.FilterSet):
 
 class StatementFilter(django_filters.FilterSet):
     q = WordsFilter(help_text=_("Words in the title or summary."))
-    kind = django_filters.ChoiceFilter(
+    kind = ChoiceFilter(
         field_name="statement_kind", label=_("Kind"), choices=StatementKind.choices, empty_label=_("Any kind")
     )
     year = YearFilter(field_name="issued_on", lookup_expr="year", label=_("Year"))

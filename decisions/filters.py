@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from osce_docs.filters import (
+    ChoiceFilter,
     CountryFilter,
     OrderingChoiceFilter,
     RepresentativeFilter,
@@ -25,7 +26,7 @@ DECISION_ORDERINGS = {
 
 class DecisionFilter(django_filters.FilterSet):
     q = WordsFilter(help_text=_("Words in the symbol, title or summary."))
-    body = django_filters.ChoiceFilter(
+    body = ChoiceFilter(
         label=_("Body"), choices=BODY_CHOICES, empty_label=_("Both Councils"), method="filter_body"
     )
     year = YearFilter(field_name="adopted_on", lookup_expr="year", label=_("Year adopted"))
@@ -70,12 +71,12 @@ LATEST_STATUS_CHOICES = [*FollowUpStatus.choices, ("none", _("not yet assessed")
 class RecommendationFilter(django_filters.FilterSet):
     q = WordsFilter(help_text=_("Words in the recommendation."))
     country = CountryFilter(field_name="report__country")
-    area = django_filters.ChoiceFilter(label=_("Area"), choices=RecommendationArea.choices, empty_label=_("Any area"))
+    area = ChoiceFilter(label=_("Area"), choices=RecommendationArea.choices, empty_label=_("Any area"))
     year = YearFilter(field_name="report__published_on", lookup_expr="year", label=_("Year of the report"))
     year_from = YearFilter(field_name="report__published_on", lookup_expr="year__gte", label=_("From year"))
     year_to = YearFilter(field_name="report__published_on", lookup_expr="year__lte", label=_("To year"))
     representative = RepresentativeFilter(field_name="report__representative")
-    status = django_filters.ChoiceFilter(
+    status = ChoiceFilter(
         label=_("Latest follow-up status"),
         choices=LATEST_STATUS_CHOICES,
         empty_label=_("Any status"),

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import widgets
 from .models import SpecialRepresentative, State, Topic
 
 # Bounds keep year lookups inside what a date can hold (year 99999 would
@@ -21,7 +22,7 @@ class YearField(forms.IntegerField):
         kwargs.setdefault("max_value", MAX_YEAR)
         # A text box (numeric keyboard on phones) rather than type=number, so
         # that a wrong value stays visible next to its error message.
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "e.g. 2007", "size": 6}))
+        kwargs.setdefault("widget", widgets.TextInput(attrs={"inputmode": "numeric", "placeholder": "e.g. 2007", "size": 6}))
         super().__init__(*args, **kwargs)
 
 
@@ -84,6 +85,7 @@ class CountryFilter(django_filters.ModelChoiceFilter):
     field_class = StateCodeField
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", widgets.Select)
         kwargs.setdefault("queryset", State.objects.all())
         kwargs.setdefault("to_field_name", "iso2")
         kwargs.setdefault("label", _("Country"))
@@ -95,6 +97,7 @@ class TopicFilter(django_filters.ModelChoiceFilter):
     field_class = ListedModelChoiceField
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", widgets.Select)
         kwargs.setdefault("queryset", Topic.objects.all())
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault("label", _("Topic"))
@@ -106,6 +109,7 @@ class RepresentativeFilter(django_filters.ModelChoiceFilter):
     field_class = ListedModelChoiceField
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", widgets.Select)
         kwargs.setdefault("queryset", SpecialRepresentative.objects.all())
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault("label", _("Special Representative"))
@@ -119,7 +123,7 @@ class WordsFilter(django_filters.CharFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Words"))
         kwargs.setdefault("max_length", 200)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
+        kwargs.setdefault("widget", widgets.TextInput(attrs={"type": "search"}))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -127,7 +131,15 @@ class WordsFilter(django_filters.CharFilter):
         return qs.search(value) if value else qs
 
 
-class OrderingChoiceFilter(django_filters.ChoiceFilter):
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """django-filter's ChoiceFilter, its select drawn in Python (osce_docs/widgets.py)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", widgets.Select)
+        super().__init__(*args, **kwargs)
+
+
+class OrderingChoiceFilter(ChoiceFilter):
     """`ordering=newest|oldest|...`: each choice names a function of the queryset."""
 
     def __init__(self, *args, orderings, **kwargs):
