@@ -4,12 +4,12 @@ the "OSCE main documents"."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from osce_docs.history import AuditedHistory
 from osce_docs.languages import language_choices
 from osce_docs.models import Document, DocumentKind, DocumentQuerySet, SpecialRepresentative, State, Status
+from osce_docs.reversing import reverse_slug
 
 from .symbols import SymbolError, format_symbol
 
@@ -333,4 +333,4 @@ class FollowUp(models.Model):
         return f"{self.assessed_on}: {self.get_status_display()}"
 
     def get_absolute_url(self):
-        return reverse("decisions:report_detail", args=[self.recommendation.report.slug])
+        return reverse_slug("decisions:report_detail", self.recommendation.report.slug)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .history import AuditedHistory
 from .languages import language_choices
+from .reversing import reverse_slug
 
 
 class DatePrecision(models.TextChoices):
@@ -101,7 +102,7 @@ class State(models.Model):
         return self.group == self.Group.PARTICIPATING
 
     def get_absolute_url(self):
-        return reverse("core:country_detail", args=[self.iso2.lower()])
+        return reverse_slug("core:country_detail", self.iso2.lower())
 
 
 class TopicQuerySet(models.QuerySet):
@@ -128,7 +129,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("core:topic_detail", args=[self.slug])
+        return reverse_slug("core:topic_detail", self.slug)
 
 
 class SpecialRepresentative(models.Model):
@@ -310,7 +311,7 @@ class Document(models.Model):
     }
 
     def get_absolute_url(self):
-        return reverse(self.DETAIL_URL_NAMES[self.kind], args=[self.slug])
+        return reverse_slug(self.DETAIL_URL_NAMES[self.kind], self.slug)
 
     @staticmethod
     def model_for_kind(kind):
