@@ -1,12 +1,21 @@
-"""Dates as precise as the sources, and the file matrix."""
+"""Dates as precise as the sources, document cards, and the file matrix."""
 
 import datetime
 
 import pytest
+from django.template.defaultfilters import date as django_date
 
-from osce_docs.models import AttachmentKind, DatePrecision
-from osce_docs.templatetags.library import date_span, file_matrix, precise_date
-from tests.factories import AttachmentFactory, DecisionFactory
+from osce_docs.models import AttachmentKind, DatePrecision, Document
+from osce_docs.templatetags.library import card, date_span, file_matrix, format_date, precise_date
+from tests.factories import (
+    AttachmentFactory,
+    DecisionFactory,
+    EventFactory,
+    ReportFactory,
+    StatementFactory,
+    StateFactory,
+    TopicFactory,
+)
 
 D = datetime.date
 
@@ -37,6 +46,53 @@ def test_no_date_is_an_empty_string():
 )
 def test_a_period_is_shown_without_repeating_itself(start, end, precision, expected):
     assert date_span(start, end, precision) == expected
+
+
+@pytest.mark.parametrize("format_string", ["j F Y", "F Y", "Y", "F", "j F"])
+@pytest.mark.parametrize(
+    "value", [D(2013, 6, 17), D(2005, 1, 1), D(1999, 12, 31), D(987, 3, 4), datetime.datetime(2013, 6, 17, 23, 30)]
+)
+def test_dates_are_formatted_as_django_formats_them(value, format_string):
+    assert format_date(value, format_string) == django_date(value, format_string)
+
+
+@pytest.mark.django_db
+class TestCards:
+    """A card shows what each kind has: its symbol, its date, its country, its place."""
+
+    def test_a_decision_shows_its_symbol_adoption_and_place(self):
+        topic = TopicFactory(name="Card topic", slug="card-topic")
+        decision = DecisionFactory(number=9557, adopted_on=D(2003, 7, 24), place="Maastricht", topics=[topic])
+        shown = card(decision)
+        assert shown["pk"] == str(decision.pk)
+        assert (shown["kind"], shown["symbol"], shown["url"]) == ("decision", "PC.DEC/9557", decision.get_absolute_url())
+        assert (shown["date"], shown["country"], shown["place"]) == ("Adopted 24 July 2003", "", "Maastricht")
+        assert shown["topics"] == [("/topics/card-topic/", "Card topic")]
+
+    def test_a_report_shows_its_publication_and_country(self):
+        report = ReportFactory(published_on=D(2014, 2, 3), country=StateFactory(name="Italy", iso2="IT"))
+        shown = card(report)
+        assert (shown["kind"], shown["symbol"], shown["place"]) == ("country-visit report", "", "")
+        assert (shown["date"], shown["country"]) == ("Published 3 February 2014", "Italy")
+
+    def test_an_event_shows_its_days_and_venue(self):
+        event = EventFactory(start_on=D(2018, 4, 16), end_on=D(2018, 4, 17), venue="Hofburg, Vienna")
+        shown = card(event)
+        assert (shown["date"], shown["place"], shown["country"]) == ("16–17 April 2018", "Hofburg, Vienna", "")
+
+    def test_a_statement_shows_its_issue_as_far_as_it_is_known(self):
+        statement = StatementFactory(issued_on=D(2010, 10, 1), date_precision=DatePrecision.MONTH)
+        assert card(statement)["date"] == "Issued October 2010"
+
+    def test_a_document_of_a_mixed_list_shows_the_symbol_read_with_it(self):
+        decision = DecisionFactory(number=9558, published_on=D(2004, 1, 2))
+        document = Document.objects.for_cards().get(pk=decision.pk)
+        shown = card(document)
+        assert (shown["symbol"], shown["date"], shown["url"]) == (
+            "PC.DEC/9558",
+            "Published 2 January 2004",
+            decision.get_absolute_url(),
+        )
 
 
 @pytest.mark.django_db
