@@ -2,6 +2,7 @@
 document cards, the file matrix, language names."""
 
 import datetime
+import functools
 
 from django import template
 from django.template.defaultfilters import date as date_filter
@@ -65,7 +66,10 @@ def date_span(start, end, precision=DatePrecision.DAY):
     return f"{precise_date(start)} – {precise_date(end)}"
 
 
-KIND_LABELS = dict(DocumentKind.choices)
+@functools.cache
+def labels(choices):
+    """{value: label} of a TextChoices class, built once (`.choices` builds a list each time)."""
+    return dict(choices.choices)
 
 
 @register.filter
@@ -90,7 +94,7 @@ def card(document):
     country = getattr(document, "country", None)
     return {
         "pk": str(document.pk),
-        "kind": KIND_LABELS.get(document.kind, document.kind),
+        "kind": labels(DocumentKind).get(document.kind, document.kind),
         "url": document.get_absolute_url(),
         "symbol": symbol,
         "title": document.title,
@@ -122,9 +126,9 @@ def file_matrix(attachments, caption=""):
     by_cell = {(a.kind, a.language): a for a in attachments}
     kind_order = list(AttachmentKind.values)
     kinds = sorted({a.kind for a in attachments}, key=lambda k: kind_order.index(k) if k in kind_order else 99)
-    labels = dict(AttachmentKind.choices)
+    kind_labels = labels(AttachmentKind)
     rows = [
-        {"kind": labels.get(kind, kind), "cells": [(code, by_cell.get((kind, code))) for code in languages]}
+        {"kind": kind_labels.get(kind, kind), "cells": [(code, by_cell.get((kind, code))) for code in languages]}
         for kind in kinds
     ]
     return {
@@ -139,4 +143,44 @@ def status_label(value):
     """A follow-up status code as words ('partial' -> 'partially implemented')."""
     from decisions.models import FollowUpStatus
 
-    return dict(FollowUpStatus.choices).get(value, value)
+    return labels(FollowUpStatus).get(value, value)
+
+
+@register.filter
+def recommendation_facts(recommendation):
+    """What includes/recommendation.html shows of a recommendation (from
+    `for_listing()`: its report, country and Special Representative, latest
+    status and follow-ups come with it), read once in Python as `card` does."""
+    from decisions.models import FollowUpStatus, RecommendationArea
+
+    statuses = labels(FollowUpStatus)
+    report = recommendation.report
+    latest_status = getattr(recommendation, "latest_status", None)
+    follow_ups = []
+    for follow_up in recommendation.follow_ups.all():
+        source = follow_up.source if follow_up.source_id else None
+        published_source = source is not None and source.is_published
+        follow_ups.append(
+            {
+                "date": precise_date(follow_up.assessed_on),
+                "status": statuses.get(follow_up.status, follow_up.status),
+                "note": follow_up.note,
+                "source_url": source.get_absolute_url() if published_source else "",
+                "source_title": source.title if published_source else "",
+            }
+        )
+    return {
+        "pk": str(recommendation.pk),
+        "number": str(recommendation.number),
+        "url": recommendation.get_absolute_url(),
+        "area": labels(RecommendationArea).get(recommendation.area, recommendation.area),
+        "text": recommendation.text,
+        "latest_status": latest_status or "",
+        "latest_status_label": statuses.get(latest_status, latest_status) if latest_status else "",
+        "follow_ups": follow_ups,
+        "country": report.country.name,
+        "year": format_date(report.published_on, "Y"),
+        "representative": report.representative.name,
+        "report_url": report.get_absolute_url(),
+        "report_title": report.title,
+    }

@@ -6,11 +6,21 @@ import pytest
 from django.template.defaultfilters import date as django_date
 
 from osce_docs.models import AttachmentKind, DatePrecision, Document
-from osce_docs.templatetags.library import card, date_span, file_matrix, format_date, precise_date
+from decisions.models import FollowUpStatus, Recommendation, RecommendationArea
+from osce_docs.templatetags.library import (
+    card,
+    date_span,
+    file_matrix,
+    format_date,
+    precise_date,
+    recommendation_facts,
+)
 from tests.factories import (
     AttachmentFactory,
     DecisionFactory,
     EventFactory,
+    FollowUpFactory,
+    RecommendationFactory,
     ReportFactory,
     StatementFactory,
     StateFactory,
@@ -93,6 +103,43 @@ class TestCards:
             "Published 2 January 2004",
             decision.get_absolute_url(),
         )
+
+
+@pytest.mark.django_db
+class TestRecommendationFacts:
+    def listed(self, recommendation):
+        return Recommendation.objects.for_listing().get(pk=recommendation.pk)
+
+    def test_a_recommendation_shows_its_report_area_and_latest_status(self):
+        report = ReportFactory(published_on=D(2014, 2, 3), country=StateFactory(name="Italy", iso2="IT"))
+        recommendation = RecommendationFactory(report=report, number=7, area=RecommendationArea.COORDINATION)
+        FollowUpFactory(recommendation=recommendation, assessed_on=D(2015, 1, 1), status=FollowUpStatus.NOT_IMPLEMENTED)
+        FollowUpFactory(recommendation=recommendation, assessed_on=D(2016, 5, 2), status=FollowUpStatus.PARTIAL)
+        shown = recommendation_facts(self.listed(recommendation))
+        assert (shown["number"], shown["url"]) == ("7", f"{report.get_absolute_url()}#recommendation-7")
+        assert (shown["country"], shown["year"], shown["area"]) == ("Italy", "2014", "policy and co-ordination")
+        assert (shown["representative"], shown["report_title"]) == (report.representative.name, report.title)
+        assert (shown["latest_status"], shown["latest_status_label"]) == ("partial", "partially implemented")
+        assert [(f["date"], f["status"]) for f in shown["follow_ups"]] == [
+            ("1 January 2015", "not implemented"),
+            ("2 May 2016", "partially implemented"),
+        ]
+
+    def test_a_follow_up_links_its_source_only_once_published(self):
+        recommendation = RecommendationFactory()
+        FollowUpFactory(recommendation=recommendation, source=ReportFactory(title="Draft source"))
+        FollowUpFactory(recommendation=recommendation, source=ReportFactory(published=True, title="Public source"))
+        FollowUpFactory(recommendation=recommendation, source=None)
+        shown = recommendation_facts(self.listed(recommendation))
+        assert [(f["source_url"] != "", f["source_title"]) for f in shown["follow_ups"]] == [
+            (False, ""),
+            (True, "Public source"),
+            (False, ""),
+        ]
+
+    def test_a_recommendation_never_assessed_has_no_status(self):
+        shown = recommendation_facts(self.listed(RecommendationFactory()))
+        assert (shown["latest_status"], shown["latest_status_label"], shown["follow_ups"]) == ("", "", [])
 
 
 @pytest.mark.django_db
