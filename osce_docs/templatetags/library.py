@@ -73,6 +73,13 @@ def labels(choices):
 
 
 @register.filter
+def kind_label(kind):
+    """A document kind as words ('report' -> 'country-visit report'), as
+    `get_kind_display` gives it without rebuilding the choices each time."""
+    return labels(DocumentKind).get(kind, kind)
+
+
+@register.filter
 def card(document):
     """What includes/document_card.html shows of a document of any kind.
 
@@ -94,7 +101,7 @@ def card(document):
     country = getattr(document, "country", None)
     return {
         "pk": str(document.pk),
-        "kind": labels(DocumentKind).get(document.kind, document.kind),
+        "kind": kind_label(document.kind),
         "url": document.get_absolute_url(),
         "symbol": symbol,
         "title": document.title,

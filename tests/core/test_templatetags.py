@@ -5,13 +5,14 @@ import datetime
 import pytest
 from django.template.defaultfilters import date as django_date
 
-from osce_docs.models import AttachmentKind, DatePrecision, Document
+from osce_docs.models import AttachmentKind, DatePrecision, Document, DocumentKind
 from decisions.models import FollowUpStatus, Recommendation, RecommendationArea
 from osce_docs.templatetags.library import (
     card,
     date_span,
     file_matrix,
     format_date,
+    kind_label,
     precise_date,
     recommendation_facts,
 )
@@ -64,6 +65,11 @@ def test_a_period_is_shown_without_repeating_itself(start, end, precision, expec
 )
 def test_dates_are_formatted_as_django_formats_them(value, format_string):
     assert format_date(value, format_string) == django_date(value, format_string)
+
+
+@pytest.mark.parametrize("kind", [*DocumentKind.values, "unknown"])
+def test_a_kind_is_named_as_the_model_names_it(kind):
+    assert kind_label(kind) == Document(kind=kind).get_kind_display()
 
 
 @pytest.mark.django_db
