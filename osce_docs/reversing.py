@@ -1,9 +1,10 @@
-"""Addresses of records, built without matching the URL patterns each time.
+"""Addresses of records and pages, built without matching the URL patterns each time.
 
 A list page links every card and each of its topics: some seventy `reverse()`
 calls, each walking the URL resolver. The address of `decisions/<slug:slug>/`
 is the same text around whatever slug, so it is reversed once (per URLconf and
-script prefix) and the slug put in its place."""
+script prefix) and the slug put in its place; a page without arguments (the
+site's navigation, on every page) is reversed once."""
 
 import functools
 import re
@@ -36,3 +37,14 @@ def reverse_slug(viewname, slug):
         if around is not None:
             return f"{around[0]}{slug}{around[1]}"
     return reverse(viewname, args=[slug])
+
+
+@functools.lru_cache(maxsize=128)
+def _page(viewname, resolver, prefix):
+    return reverse(viewname)
+
+
+def reverse_page(viewname):
+    """`reverse(viewname)` for a page without arguments. (Each of the project's
+    namespaces has one instance, so the current app never changes the answer.)"""
+    return _page(viewname, get_resolver(get_urlconf()), get_script_prefix())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from ..filetypes import format_label
 from ..languages import OFFICIAL_LANGUAGES, language_name, language_sort_key
 from ..models import AttachmentKind, DatePrecision, DocumentKind
+from ..reversing import reverse_page
 
 register = template.Library()
 
@@ -111,6 +112,13 @@ def card(document):
         "summary": document.summary,
         "topics": [(topic.get_absolute_url(), topic.name) for topic in document.topics.all()],
     }
+
+
+@register.simple_tag
+def page_url(viewname):
+    """`{% url viewname %}` for a page without arguments, reversed once: the
+    navigation of base.html links a dozen pages on every page."""
+    return reverse_page(viewname)
 
 
 @register.filter

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from osce_docs.reversing import reverse_slug
+from osce_docs.reversing import reverse_page, reverse_slug
 
 
 @pytest.mark.parametrize("slug", ["pc-dec-557", "demo_event-10006", "x", "IT-2005"])
@@ -25,17 +25,32 @@ def test_an_argument_the_route_refuses_is_refused_as_reverse_refuses_it():
         reverse_slug("core:topic_detail", "")
 
 
+@pytest.mark.parametrize("name", ["core:home", "decisions:decision_list", "alliance:event_list", "search:search"])
+def test_a_page_address_is_the_one_reverse_gives(name):
+    assert reverse_page(name) == reverse(name)
+
+
 def test_the_script_prefix_of_the_moment_is_used():
     reverse_slug("core:topic_detail", "prevention")
+    reverse_page("core:topic_list")
     set_script_prefix("/library/")
     try:
         assert reverse_slug("core:topic_detail", "prevention") == "/library/topics/prevention/"
+        assert reverse_page("core:topic_list") == "/library/topics/"
     finally:
         clear_script_prefix()
     assert reverse_slug("core:topic_detail", "prevention") == "/topics/prevention/"
+    assert reverse_page("core:topic_list") == "/topics/"
 
 
 def test_another_urlconf_gives_its_own_addresses(settings):
     reverse_slug("core:topic_detail", "prevention")
+    reverse_page("core:topic_list")
     settings.ROOT_URLCONF = "tests.core.urls_under_a_prefix"
     assert reverse_slug("core:topic_detail", "prevention") == "/under/topics/prevention/"
+    assert reverse_page("core:topic_list") == "/under/topics/"
+
+
+def test_a_page_that_does_not_exist_is_refused_as_reverse_refuses_it():
+    with pytest.raises(NoReverseMatch):
+        reverse_page("core:no_such_page")
