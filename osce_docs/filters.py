@@ -22,7 +22,9 @@ class YearField(forms.IntegerField):
         kwargs.setdefault("max_value", MAX_YEAR)
         # A text box (numeric keyboard on phones) rather than type=number, so
         # that a wrong value stays visible next to its error message.
-        kwargs.setdefault("widget", widgets.TextInput(attrs={"inputmode": "numeric", "placeholder": "e.g. 2007", "size": 6}))
+        kwargs.setdefault(
+            "widget", widgets.TextInput(attrs={"inputmode": "numeric", "placeholder": "e.g. 2007", "size": 6})
+        )
         super().__init__(*args, **kwargs)
 
 

@@ -7,21 +7,11 @@ a list page's time. These widgets take the same context Django builds
 (`get_context`) and write the markup those templates write, character for
 character, with `format_html`; nothing else about the widgets changes."""
 
-import html
-
 from django import forms
 from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-
-def escape(value):
-    """Django's conditional_escape (safe strings pass as they are) without its
-    lazy-argument wrapper, which cost more than the escaping: a select has
-    dozens of options, each escaped twice."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
+from .markup import escape, format_html
 
 
 def render_attrs(attrs):

@@ -1,0 +1,276 @@
+"""The pieces the public lists repeat, written as HTML in Python: a document's
+card, a recommendation with its follow-ups, a search hit.
+
+A list draws twenty to twenty-five of them, and through the template engine
+they were nearly half of a page's work: about a thousand function calls each
+(a lookup, an escape, a localisation per variable). Django's admin writes its
+change-list rows the same way (`items_for_result`). Templates still ask for
+them through their includes (includes/document_card.html,
+includes/recommendation.html, search/hit.html); the markup is here, once.
+
+Each piece is two steps: what it shows (`document_facts`, a dict a test can
+read), then the markup around it. Every value is escaped by `format_html`
+(osce_docs/markup.py)."""
+
+import functools
+
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator, capfirst
+
+from .dates import date_span, format_date, precise_date
+from .markup import format_html
+from .models import DatePrecision, DocumentKind
+
+
+@functools.cache
+def labels(choices):
+    """{value: label} of a TextChoices class, built once (`.choices` builds a
+    list each time, and `get_FOO_display` the choices too)."""
+    return dict(choices.choices)
+
+
+def kind_label(kind):
+    """A document kind as words ('report' -> 'country-visit report')."""
+    return labels(DocumentKind).get(kind, kind)
+
+
+def _words(text, count):
+    """The `truncatewords` filter: the first COUNT words, then " …"."""
+    return Truncator(text).words(int(count), truncate=" …")
+
+
+def _spans(values, indent):
+    """Each non-empty value in a <span>, one a line (the card's facts)."""
+    return mark_safe("".join(format_html("\n{}<span>{}</span>", indent, value) for value in values if value))
+
+
+# --- a document's card ------------------------------------------------------
+
+
+def document_facts(document):
+    """What a card shows of a document of any kind: each kind's date, symbol,
+    country and place, asked of the document once (the template asking each
+    kind for the others' fields cost a failed lookup each)."""
+    symbol = getattr(document, "symbol", "") or getattr(document, "card_symbol", "")
+    precision = getattr(document, "date_precision", DatePrecision.DAY)
+    if adopted_on := getattr(document, "adopted_on", None):
+        date = f"Adopted {precise_date(adopted_on)}"
+    elif start_on := getattr(document, "start_on", None):
+        date = date_span(start_on, document.end_on, precision)
+    elif issued_on := getattr(document, "issued_on", None):
+        date = f"Issued {precise_date(issued_on, precision)}"
+    elif document.published_on:
+        date = f"Published {precise_date(document.published_on)}"
+    else:
+        date = ""
+    country = getattr(document, "country", None)
+    return {
+        "pk": str(document.pk),
+        "kind": kind_label(document.kind),
+        "url": document.get_absolute_url(),
+        "symbol": symbol,
+        "title": document.title,
+        "date": date,
+        "country": country.name if country else "",
+        "place": getattr(document, "place", "") or getattr(document, "venue", ""),
+        "summary": document.summary,
+        "topics": [(topic.get_absolute_url(), topic.name) for topic in document.topics.all()],
+    }
+
+
+DOCUMENT_CARD = """<article class="card" aria-labelledby="card-{pk}">
+  <{heading} class="card__title" id="card-{pk}">
+    <span class="card__kind">{kind}</span>
+    <a href="{url}">{symbol}{title}</a>
+  </{heading}>
+  <p class="card__meta">{meta}
+  </p>{summary}{topics}
+</article>"""
+
+
+def document_card(document, heading="h2", summary_words=40):
+    """A document in a list: its kind, symbol and title (a heading of level
+    HEADING), when and where, the start of its summary, its topics."""
+    facts = document_facts(document)
+    summary, topics = "", ""
+    if facts["summary"]:
+        summary = format_html('\n  <p class="card__summary">{}</p>', _words(facts["summary"], summary_words or 40))
+    if facts["topics"]:
+        links = (format_html('<li><a class="tag" href="{}">{}</a></li>', url, name) for url, name in facts["topics"])
+        topics = format_html(
+            '\n  <ul class="card__topics" aria-label="Topics">\n    {}\n  </ul>', mark_safe("".join(links))
+        )
+    return format_html(
+        DOCUMENT_CARD,
+        pk=facts["pk"],
+        heading=heading or "h2",
+        kind=facts["kind"],
+        url=facts["url"],
+        symbol=format_html('<span class="symbol">{}</span> ', facts["symbol"]) if facts["symbol"] else "",
+        title=facts["title"],
+        meta=_spans((facts["date"], facts["country"], facts["place"]), "    "),
+        summary=summary,
+        topics=topics,
+    )
+
+
+# --- a recommendation -----------------------------------------------------
+
+
+def recommendation_facts(recommendation):
+    """What a recommendation shows, from `Recommendation.objects.for_listing()`
+    (its report, country and Special Representative, latest status and
+    follow-ups come with it)."""
+    from decisions.models import FollowUpStatus, RecommendationArea
+
+    statuses = labels(FollowUpStatus)
+    report = recommendation.report
+    latest_status = getattr(recommendation, "latest_status", None)
+    follow_ups = []
+    for follow_up in recommendation.follow_ups.all():
+        source = follow_up.source if follow_up.source_id else None
+        published_source = source is not None and source.is_published
+        follow_ups.append(
+            {
+                "date": precise_date(follow_up.assessed_on),
+                "status": statuses.get(follow_up.status, follow_up.status),
+                "note": follow_up.note,
+                "source_url": source.get_absolute_url() if published_source else "",
+                "source_title": source.title if published_source else "",
+            }
+        )
+    return {
+        "pk": str(recommendation.pk),
+        "number": str(recommendation.number),
+        "url": recommendation.get_absolute_url(),
+        "area": labels(RecommendationArea).get(recommendation.area, recommendation.area),
+        "text": recommendation.text,
+        "latest_status": latest_status or "",
+        "latest_status_label": statuses.get(latest_status, latest_status) if latest_status else "",
+        "follow_ups": follow_ups,
+        "country": report.country.name,
+        "year": format_date(report.published_on, "Y"),
+        "representative": report.representative.name,
+        "report_url": report.get_absolute_url(),
+        "report_title": report.title,
+    }
+
+
+RECOMMENDATION = """<article class="recommendation" id="recommendation-{number}" aria-labelledby="rec-{pk}">
+  <{heading} id="rec-{pk}" class="card__title">
+    {title}
+  </{heading}>{report}
+  <p class="recommendation__text">{text}</p>
+  <p class="card__meta">Latest follow-up:
+    {status}
+  </p>{follow_ups}
+</article>"""
+
+
+def _follow_up(follow_up):
+    return format_html(
+        "\n    <li><strong>{}</strong>: {}{}{}</li>",
+        follow_up["date"],
+        follow_up["status"],
+        format_html(" — {}", follow_up["note"]) if follow_up["note"] else "",
+        format_html(' (<a href="{}">{}</a>)', follow_up["source_url"], follow_up["source_title"])
+        if follow_up["source_url"]
+        else "",
+    )
+
+
+def recommendation_card(recommendation, show_report=False, heading="h3"):
+    """A recommendation with what became of it: its latest status and every
+    follow-up, oldest first. SHOW_REPORT (in lists across reports) titles it
+    by country and year and links its report."""
+    facts = recommendation_facts(recommendation)
+    if show_report:
+        title = format_html(
+            '<a href="{}">{}, {} — recommendation {}</a>',
+            facts["url"],
+            facts["country"],
+            facts["year"],
+            facts["number"],
+        )
+        report = format_html(
+            '\n  <p class="card__meta"><span>{}</span><span>{}</span><span>from <a href="{}">{}</a></span></p>',
+            capfirst(facts["area"]),
+            facts["representative"],
+            facts["report_url"],
+            facts["report_title"],
+        )
+    else:
+        title = format_html(
+            '<span class="recommendation__number">{}.</span> <span class="card__kind">{}</span>',
+            facts["number"],
+            facts["area"],
+        )
+        report = ""
+    if facts["latest_status"]:
+        status = format_html(
+            '<span class="status status--{}">{}</span>', facts["latest_status"], facts["latest_status_label"]
+        )
+    else:
+        status = mark_safe('<span class="status status--none">not yet assessed</span>')
+    follow_ups = ""
+    if facts["follow_ups"]:
+        follow_ups = format_html(
+            '\n  <ol class="follow-ups" aria-label="Follow-up assessments, oldest first">{}\n  </ol>',
+            mark_safe("".join(_follow_up(follow_up) for follow_up in facts["follow_ups"])),
+        )
+    return format_html(
+        RECOMMENDATION,
+        number=facts["number"],
+        pk=facts["pk"],
+        heading=heading or "h3",
+        title=title,
+        report=report,
+        text=facts["text"],
+        status=status,
+        follow_ups=follow_ups,
+    )
+
+
+# --- a search hit -----------------------------------------------------------
+
+SEARCH_HIT = """<article class="card hit" aria-labelledby="hit-{pk}">
+  <h3 class="card__title" id="hit-{pk}">
+    <span class="card__kind">{kind}</span>
+    <a href="{url}">{symbol}{title}</a>
+  </h3>{published}{summary}{file}
+</article>"""
+
+
+def search_hit(hit):
+    """One search result (osce_docs.search.Hit): what it is, and where the
+    words occur; the snippets come escaped, with <mark> added, from search.py."""
+    document = hit.document
+    symbol = getattr(document, "card_symbol", "")
+    published, summary, file = "", "", ""
+    if document.published_on:
+        published = format_html(
+            '\n  <p class="card__meta"><span>Published {}</span></p>', precise_date(document.published_on)
+        )
+    if hit.summary_snippet:
+        summary = format_html('\n  <p class="snippet">{}</p>', hit.summary_snippet)
+    elif not hit.file_snippet and document.summary:
+        summary = format_html('\n  <p class="card__summary">{}</p>', _words(document.summary, 40))
+    if hit.file_snippet:
+        name = format_html('<a href="{}">{}</a>', hit.file_url, hit.file_name) if hit.file_url else hit.file_name
+        file = format_html(
+            '\n  <p class="snippet snippet--file">\n    <span class="snippet__source">In {}{}:</span>\n    {}\n  </p>',
+            name,
+            format_html(", page {}", hit.file_page) if hit.file_page else "",
+            hit.file_snippet,
+        )
+    return format_html(
+        SEARCH_HIT,
+        pk=document.pk,
+        kind=kind_label(document.kind),
+        url=document.get_absolute_url(),
+        symbol=format_html('<span class="symbol">{}</span> ', symbol) if symbol else "",
+        title=document.title,
+        published=published,
+        summary=summary,
+        file=file,
+    )
