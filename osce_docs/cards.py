@@ -117,14 +117,14 @@ def document_card(document, heading="h2", summary_words=40):
 # --- a recommendation -----------------------------------------------------
 
 
-def recommendation_facts(recommendation):
+def recommendation_facts(recommendation, with_report=True):
     """What a recommendation shows, from `Recommendation.objects.for_listing()`
     (its report, country and Special Representative, latest status and
-    follow-ups come with it)."""
+    follow-ups come with it). WITH_REPORT adds what names and links its report;
+    without it the report is not read."""
     from decisions.models import FollowUpStatus, RecommendationArea
 
     statuses = labels(FollowUpStatus)
-    report = recommendation.report
     latest_status = getattr(recommendation, "latest_status", None)
     follow_ups = []
     for follow_up in recommendation.follow_ups.all():
@@ -139,21 +139,26 @@ def recommendation_facts(recommendation):
                 "source_title": source.title if published_source else "",
             }
         )
-    return {
+    facts = {
         "pk": str(recommendation.pk),
         "number": str(recommendation.number),
-        "url": recommendation.get_absolute_url(),
         "area": labels(RecommendationArea).get(recommendation.area, recommendation.area),
         "text": recommendation.text,
         "latest_status": latest_status or "",
         "latest_status_label": statuses.get(latest_status, latest_status) if latest_status else "",
         "follow_ups": follow_ups,
-        "country": report.country.name,
-        "year": format_date(report.published_on, "Y"),
-        "representative": report.representative.name,
-        "report_url": report.get_absolute_url(),
-        "report_title": report.title,
     }
+    if with_report:
+        report = recommendation.report
+        facts.update(
+            url=recommendation.get_absolute_url(),
+            country=report.country.name,
+            year=format_date(report.published_on, "Y"),
+            representative=report.representative.name,
+            report_url=report.get_absolute_url(),
+            report_title=report.title,
+        )
+    return facts
 
 
 RECOMMENDATION = """<article class="recommendation" id="recommendation-{number}" aria-labelledby="rec-{pk}">
@@ -183,7 +188,7 @@ def recommendation_card(recommendation, show_report=False, heading="h3"):
     """A recommendation with what became of it: its latest status and every
     follow-up, oldest first. SHOW_REPORT (in lists across reports) titles it
     by country and year and links its report."""
-    facts = recommendation_facts(recommendation)
+    facts = recommendation_facts(recommendation, with_report=show_report)
     if show_report:
         title = format_html(
             '<a href="{}">{}, {} — recommendation {}</a>',

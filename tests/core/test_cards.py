@@ -113,6 +113,12 @@ class TestRecommendationFacts:
             (False, ""),
         ]
 
+    def test_a_recommendation_without_its_report_does_not_read_it(self, django_assert_num_queries):
+        recommendation = Recommendation.objects.prefetch_related("follow_ups").get(pk=RecommendationFactory().pk)
+        with django_assert_num_queries(0):
+            shown = recommendation_facts(recommendation, with_report=False)
+        assert "country" not in shown and shown["number"] == str(recommendation.number)
+
     def test_a_recommendation_never_assessed_has_no_status(self):
         shown = recommendation_facts(self.listed(RecommendationFactory()))
         assert (shown["latest_status"], shown["latest_status_label"], shown["follow_ups"]) == ("", "", [])
