@@ -71,7 +71,8 @@ def document_facts(document):
         "symbol": symbol,
         "title": document.title,
         "date": date,
-        "country": country.name if country else "",
+        # A plain Document may carry its report's country as `card_country`.
+        "country": country.name if country else getattr(document, "card_country", "") or "",
         "place": getattr(document, "place", "") or getattr(document, "venue", ""),
         "summary": document.summary,
         "topics": [(topic.get_absolute_url(), topic.name) for topic in document.topics.all()],

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db.models import F
 from django.template import Context, Template
 from django.test.html import parse_html
 from django.utils.safestring import mark_safe
@@ -65,6 +66,12 @@ class TestCards:
         event = EventFactory(start_on=D(2018, 4, 16), end_on=D(2018, 4, 17), venue="Hofburg, Vienna")
         shown = document_facts(event)
         assert (shown["date"], shown["place"], shown["country"]) == ("16–17 April 2018", "Hofburg, Vienna", "")
+
+    def test_a_document_of_a_mixed_list_shows_the_country_read_with_it(self):
+        report = ReportFactory(country=StateFactory(name="Italy", iso2="IT"))
+        document = Document.objects.annotate(card_country=F("countryvisitreport__country__name")).get(pk=report.pk)
+        assert document_facts(document)["country"] == "Italy"
+        assert document_facts(Document.objects.get(pk=report.pk))["country"] == ""
 
     def test_a_statement_shows_its_issue_as_far_as_it_is_known(self):
         statement = StatementFactory(issued_on=D(2010, 10, 1), date_precision=DatePrecision.MONTH)
