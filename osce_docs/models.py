@@ -366,6 +366,98 @@ class DocumentCount(models.Model):
         return f"{self.get_kind_display()}, {self.get_status_display()}: {self.count}"
 
 
+class StateDocumentCountQuerySet(models.QuerySet):
+    def by_kind(self, state):
+        """{kind: published documents of that kind concerning STATE}, every kind present."""
+        totals = dict.fromkeys(DocumentKind.values, 0)
+        totals.update(self.filter(state=state).values_list("kind", "count"))
+        return totals
+
+
+class StateDocumentCount(models.Model):
+    """How many published documents of each kind concern each State, in the
+    sense of `Document.objects.concerning()`: naming it, reports on a visit to
+    it, events it hosted; a document tied to a State twice counts once.
+
+    Kept by database triggers on the documents and on the three links
+    (migration 0008_public_counts), like DocumentCount, so every write path is
+    counted in its own transaction. Not managed by Django: a test's flush
+    empties the documents row by row (SQLite, the triggers follow) or with
+    TRUNCATE (PostgreSQL, a trigger recounts), and serialized test data never
+    overwrites what the triggers kept."""
+
+    state = models.ForeignKey(
+        State,
+        verbose_name=_("State"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="published_counts",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
+    count = models.BigIntegerField(_("published documents"), default=0)
+
+    objects = StateDocumentCountQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        verbose_name = _("published documents of a State")
+        verbose_name_plural = _("published documents of the States")
+        ordering = ["state_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "kind"], name="state_document_count_one_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.state_id}, {self.get_kind_display()}: {self.count}"
+
+
+class TopicDocumentCount(models.Model):
+    """How many published documents each topic has; kept like StateDocumentCount."""
+
+    topic = models.OneToOneField(
+        Topic,
+        verbose_name=_("topic"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="published_count",
+    )
+    count = models.BigIntegerField(_("published documents"), default=0)
+
+    class Meta:
+        managed = False
+        verbose_name = _("published documents of a topic")
+        verbose_name_plural = _("published documents of the topics")
+        ordering = ["topic_id"]
+
+    def __str__(self):
+        return f"{self.topic_id}: {self.count}"
+
+
+class RecommendationCountQuerySet(models.QuerySet):
+    def published(self):
+        """How many recommendations published reports make: one indexed read."""
+        return sum(self.filter(status=Status.PUBLISHED).values_list("count", flat=True))
+
+
+class RecommendationCount(models.Model):
+    """How many recommendations the reports of each status make (a
+    recommendation is public when its report is); kept like StateDocumentCount."""
+
+    status = models.CharField(_("status of the report"), max_length=10, choices=Status.choices, unique=True)
+    count = models.BigIntegerField(_("recommendations"), default=0)
+
+    objects = RecommendationCountQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        verbose_name = _("recommendation count")
+        verbose_name_plural = _("recommendation counts")
+        ordering = ["status"]
+
+    def __str__(self):
+        return f"{self.get_status_display()}: {self.count}"
+
+
 class RelationKind(models.TextChoices):
     REVISES = "revises", _("revises")
     ADDS_TO = "adds_to", _("adds to")
