@@ -131,6 +131,14 @@ def _symbol():
     return _first(Decision.objects.published().filter(revision__isnull=False).order_by("-pk"), "revised decision").symbol
 
 
+def _deep_sitemap_page():
+    """The deepest full page of the documents' sitemap (the last one may hold a few ids only)."""
+    from .sitemaps import DocumentSitemap
+
+    url = _url("sitemap_section", "documents")
+    return f"{url}?p={max(1, DocumentSitemap().paginator.num_pages - 1)}"
+
+
 def deepest_page(deep_page):
     """Lists serve pages only within their result window (osce_docs/pagination.py):
     a deep page is page DEEP_PAGE or the deepest one served, whichever comes first."""
@@ -196,7 +204,8 @@ def scenarios(deep_page=2000):
         ("search: phrase", "search", lambda: _url("search:search", query="q=%22national+referral+mechanism%22")),
         ("search: symbol", "search", lambda: _url("search:search", query=f"q={_symbol()}")),
         ("feed: latest", "feed", lambda: _path("/feeds/latest/")),
-        ("sitemap", "feed", lambda: _path("/sitemap.xml")),
+        ("sitemap index", "feed", lambda: _path("/sitemap.xml")),
+        ("sitemap: deep section page", "feed", _deep_sitemap_page),
     ]
 
 

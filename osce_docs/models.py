@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -35,30 +35,24 @@ class StateQuerySet(models.QuerySet):
 
     def with_document_counts(self):
         """Each State with `document_total`: the published documents concerning it
-        (naming it, reports on a visit to it, events it hosted; each once).
+        (see DocumentQuerySet.concerning), read from the counts the database
+        keeps (StateDocumentCount): one small grouped read, whatever the size
+        of the library."""
+        kept = StateDocumentCount.objects.filter(state=OuterRef("pk")).order_by().values("state_id")
+        total = kept.annotate(total=Sum("count")).values("total")
+        return self.annotate(document_total=Coalesce(Subquery(total), 0))
 
-        Counted from the State's side through the indexes of the three links,
-        so each State reads only its own documents: driven from the documents'
-        side (an OR of the three) the database scans the whole library once per
-        State."""
-        from alliance.models import AllianceEvent
-        from decisions.models import CountryVisitReport
-
-        links = Document.states.through.objects
-        # A report or event that also names the State is already counted as named.
-        not_named = ~Exists(links.filter(document_id=OuterRef("pk"), state_id=OuterRef(OuterRef("pk"))))
-        named = links.filter(state=OuterRef("pk"), document__status=Status.PUBLISHED)
-        reports = CountryVisitReport.objects.published().filter(not_named, country=OuterRef("pk"))
-        events = AllianceEvent.objects.published().filter(not_named, host_country=OuterRef("pk"))
-        return self.annotate(
-            document_total=_count_subquery(named) + _count_subquery(reports) + _count_subquery(events)
-        )
-
-
-def _count_subquery(queryset):
-    """COUNT(*) of QUERYSET as a subquery: one query whatever the number of rows outside it."""
-    counted = queryset.order_by().annotate(total=Func(Value(1), function="COUNT")).values("total")
-    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+    def with_counts_by_kind(self):
+        """Each State with `concerning_<kind>` (its published documents of each
+        kind) and `published_<kind>` (the library's): kept counts, read in the
+        same query as the State."""
+        counts = {}
+        for kind in DocumentKind.values:
+            concerning = StateDocumentCount.objects.filter(state=OuterRef("pk"), kind=kind).values("count")
+            published = DocumentCount.objects.filter(kind=kind, status=Status.PUBLISHED).values("count")
+            counts[f"concerning_{kind}"] = Coalesce(Subquery(concerning), 0)
+            counts[f"published_{kind}"] = Coalesce(Subquery(published), 0)
+        return self.annotate(**counts)
 
 
 class State(models.Model):
@@ -107,10 +101,9 @@ class State(models.Model):
 
 class TopicQuerySet(models.QuerySet):
     def with_document_counts(self):
-        """Each topic with `document_total`: its published documents."""
-        # From the topic's side, through the link's index (see State's counts).
-        tagged = Document.topics.through.objects.filter(topic=OuterRef("pk"), document__status=Status.PUBLISHED)
-        return self.annotate(document_total=_count_subquery(tagged))
+        """Each topic with `document_total`: its published documents, read from
+        the counts the database keeps (TopicDocumentCount)."""
+        return self.annotate(document_total=Coalesce(F("published_count__count"), 0))
 
 
 class Topic(models.Model):
@@ -228,6 +221,63 @@ class DocumentQuerySet(models.QuerySet):
         if self.model is Document:
             queryset = queryset.annotate(card_symbol=F("decision__symbol"))
         return queryset
+
+    def with_card_details(self):
+        """Plain Documents with what their card shows of their own kind (the
+        symbol, the dates, the place), so that a card of any kind needs no
+        query of its own."""
+        return self.annotate(
+            card_symbol=F("decision__symbol"),
+            adopted_on=F("decision__adopted_on"),
+            place=F("decision__place"),
+            start_on=F("allianceevent__start_on"),
+            end_on=F("allianceevent__end_on"),
+            venue=F("allianceevent__venue"),
+            issued_on=F("alliancestatement__issued_on"),
+            date_precision=Coalesce("allianceevent__date_precision", "alliancestatement__date_precision"),
+            card_country=F("countryvisitreport__country__name"),
+        )
+
+    def newest_ids(self, limit):
+        """The ids of the LIMIT newest (by publication, then id), as a subquery.
+        On published documents of one kind the public listing index gives that
+        order, so the database stops after LIMIT."""
+        return self.order_by("-published_on", "-pk").values("pk")[:limit]
+
+    def cards(self, *id_subqueries):
+        """The documents each of ID_SUBQUERIES selects (each a LIMITed subquery
+        such as newest_ids), in one query: a UNION ALL of one indexed part per
+        subquery, as plain Documents with their card details. Unordered."""
+        parts = [self.filter(pk__in=ids).with_card_details().order_by() for ids in id_subqueries]
+        return parts[0].union(*parts[1:], all=True)
+
+    def tied_to(self, state, tie, *, tied, total, limit):
+        """These documents (published, of one kind) that TIE ties to STATE:
+        "named" (its States), "visited" (a report on a visit to it), "hosted"
+        (an event it hosted). TIED, how many of them the State has, and TOTAL,
+        how many there are (kept counts), choose the path that reads fewer rows
+        for the LIMIT newest: from the State's side through the tie's index
+        (TIED rows, then a sort), or newest first through the public listing
+        index, testing each document's tie (about LIMIT x TOTAL / TIED rows).
+        Either way the work does not grow with the library, only with the
+        share of it that concerns the State."""
+        model, document_field, state_field = _state_ties()[tie]
+        ties = model._base_manager.filter(**{state_field: state})
+        if tied * tied > limit * total:
+            return self.filter(Exists(ties.filter(**{document_field: OuterRef("pk")})))
+        return self.filter(pk__in=ties.values(document_field))
+
+
+def _state_ties():
+    """How each link ties a document to a State: (model, its document field, its State field)."""
+    from alliance.models import AllianceEvent
+    from decisions.models import CountryVisitReport
+
+    return {
+        "named": (Document.states.through, "document_id", "state_id"),
+        "visited": (CountryVisitReport, "document_ptr_id", "country_id"),
+        "hosted": (AllianceEvent, "document_ptr_id", "host_country_id"),
+    }
 
 
 class Document(models.Model):

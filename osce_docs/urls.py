@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from . import feeds, views
@@ -28,6 +28,8 @@ urlpatterns = [
     path("search/", include("osce_docs.search_urls")),
     path("", include("decisions.urls")),
     path("alliance/", include("alliance.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of sections, each paginated (?p=2): every page costs the same at any size.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

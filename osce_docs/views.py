@@ -2,6 +2,9 @@
 the mixins the apps' public views are built on. (The search page is in
 osce_docs/search_views.py.)"""
 
+import datetime
+
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -12,7 +15,16 @@ from django_filters.views import FilterView
 
 from .fileserving import content_disposition, serve_attachment  # noqa: F401 (content_disposition kept importable here)
 from .filters import active_filters
-from .models import Attachment, Document, DocumentCount, DocumentKind, DocumentRelation, State, Topic
+from .models import (
+    Attachment,
+    Document,
+    DocumentCount,
+    DocumentKind,
+    DocumentRelation,
+    RecommendationCount,
+    State,
+    Topic,
+)
 from .pagination import WindowPaginator
 
 PAGE_SIZE = 25
@@ -91,30 +103,41 @@ class DocumentDetailView(PublishedMixin, DetailView):
         return context
 
 
+def newest_first(documents):
+    """{kind: its documents, newest first}, from documents read in one query."""
+    by_kind = {kind: [] for kind in DocumentKind.values}
+    for document in sorted(documents, key=lambda d: (d.published_on or datetime.date.min, d.pk), reverse=True):
+        by_kind[document.kind].append(document)
+    return by_kind
+
+
 class HomeView(PublishedMixin, TemplateView):
     template_name = "osce_docs/home.html"
     latest_per_kind = 4
 
     def get_context_data(self, **kwargs):
-        from alliance.models import AllianceEvent, AllianceStatement
-        from decisions.models import CountryVisitReport, Decision, Recommendation
-
         context = super().get_context_data(**kwargs)
-        n = self.latest_per_kind
         published = DocumentCount.objects.published_by_kind()
+        # The latest of every kind in one query, and their topics in one more.
+        documents = self.published(Document)
+        latest = list(
+            documents.cards(*(documents.of_kind(kind).newest_ids(self.latest_per_kind) for kind in DocumentKind.values))
+        )
+        prefetch_related_objects(latest, "topics")
+        latest = newest_first(latest)
         context.update(
             counts={
-                # Kept by the database: one read instead of COUNT(*) over the library.
+                # Kept by the database: read, not counted (DocumentCount, RecommendationCount).
                 "decisions": published[DocumentKind.DECISION],
                 "reports": published[DocumentKind.REPORT],
-                "recommendations": self.published(Recommendation).count(),
+                "recommendations": RecommendationCount.objects.published(),
                 "events": published[DocumentKind.EVENT],
                 "statements": published[DocumentKind.STATEMENT],
             },
-            latest_decisions=self.published(Decision).for_cards()[:n],
-            latest_reports=self.published(CountryVisitReport).for_cards().select_related("country")[:n],
-            latest_events=self.published(AllianceEvent).for_cards()[:n],
-            latest_statements=self.published(AllianceStatement).for_cards()[:n],
+            latest_decisions=latest[DocumentKind.DECISION],
+            latest_reports=latest[DocumentKind.REPORT],
+            latest_events=latest[DocumentKind.EVENT],
+            latest_statements=latest[DocumentKind.STATEMENT],
             countries=State.objects.with_document_counts().filter(document_total__gt=0).order_by("name"),
             topics=Topic.objects.with_document_counts().filter(document_total__gt=0),
         )
@@ -134,42 +157,71 @@ class CountryListView(TemplateView):
 
 class CountryDetailView(PublishedMixin, DetailView):
     """A country's dossier: visits and reports, recommendations and what became
-    of them, decisions naming it, Alliance events it hosted."""
+    of them, decisions naming it, Alliance events it hosted.
+
+    Each section shows the latest few and links to the full filtered list. The
+    same number of queries at any size (7), and no section reads more than the
+    State's share of the library (see DocumentQuerySet.tied_to)."""
 
     model = State
     template_name = "osce_docs/country_detail.html"
     context_object_name = "country"
-    # Each section shows the latest few and links to the full filtered list.
     section_limit = 20
 
-    def get_queryset(self):
-        return State.objects.all()
-
     def get_object(self, queryset=None):
-        return get_object_or_404(State, iso2=self.kwargs["iso2"].upper())
+        return get_object_or_404(State.objects.with_counts_by_kind(), iso2=self.kwargs["iso2"].upper())
+
+    def newest_ids(self, kind, tie):
+        """The newest published documents of KIND that TIE ties to the State, as a subquery."""
+        state = self.object
+        return (
+            self.published(Document)
+            .of_kind(kind)
+            .tied_to(
+                state,
+                tie,
+                tied=getattr(state, f"concerning_{kind}"),
+                total=getattr(state, f"published_{kind}"),
+                limit=self.section_limit,
+            )
+            .newest_ids(self.section_limit)
+        )
 
     def get_context_data(self, **kwargs):
-        from alliance.models import AllianceEvent, AllianceStatement
-        from decisions.models import CountryVisitReport, Decision, Recommendation
+        from decisions.models import CountryVisitReport, Recommendation
 
         context = super().get_context_data(**kwargs)
-        state = self.object
         limit = self.section_limit
-        context.update(
-            section_limit=limit,
-            reports=self.published(CountryVisitReport)
-            .filter(country=state)
-            .for_cards()
+        reports = list(
+            self.published(CountryVisitReport)
+            .filter(pk__in=self.newest_ids(DocumentKind.REPORT, "visited"))
             .select_related("country", "representative")
             .prefetch_related("visit_periods")
-            .order_by("-published_on", "-pk")[:limit],
-            recommendations=self.published(Recommendation)
-            .for_country(state)
+            .order_by("-published_on", "-pk")
+        )
+        # The recommendations of the reports shown, newest report first.
+        recommendations = (
+            self.published(Recommendation)
+            .filter(report__in=[report.pk for report in reports])
             .for_listing()
-            .order_by("-report__published_on", "report_id", "number")[: limit * 2],
-            decisions=self.published(Decision).for_country(state).for_cards()[:limit],
-            events=self.published(AllianceEvent).held_in(state).for_cards()[:limit],
-            statements=self.published(AllianceStatement).for_country(state).for_cards()[:limit],
+            .order_by("-report__published_on", "report_id", "number")[: limit * 2]
+        )
+        others = list(
+            self.published(Document).cards(
+                self.newest_ids(DocumentKind.DECISION, "named"),
+                self.newest_ids(DocumentKind.EVENT, "hosted"),
+                self.newest_ids(DocumentKind.STATEMENT, "named"),
+            )
+        )
+        prefetch_related_objects([*reports, *others], "topics")
+        others = newest_first(others)
+        context.update(
+            section_limit=limit,
+            reports=reports,
+            recommendations=recommendations,
+            decisions=others[DocumentKind.DECISION],
+            events=others[DocumentKind.EVENT],
+            statements=others[DocumentKind.STATEMENT],
         )
         return context
 

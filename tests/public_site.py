@@ -188,6 +188,7 @@ def build_library():
         "slug": [doc.slug for doc in Document.objects.all()]
         + ["shared-topic", "draft-only-topic", "no-such-page"],
         "iso2": ["xa", "it", "zz", "xb"],
+        "section": ["pages", "countries", "topics", "documents", "no-such-section"],
         "symbol": [d.symbol for d in (decision, mc_decision, draft_decision, draft_mc)] + ["PC.DEC/0"],
         "pk_name": attachments + [(draft_file.pk, "other-name.pdf"), (999999, "missing.pdf")],
     }

@@ -168,12 +168,27 @@ class TestFeedsSitemapRobots:
 
     def test_sitemap_lists_published_documents_and_never_drafts(self, client):
         published, draft = DecisionFactory(published=True), DecisionFactory()
-        response = client.get("/sitemap.xml")
-        assert response.status_code == 200
-        body = response.content.decode()
+        sections = sitemap_sections(client)
+        body = "".join(client.get(section).content.decode() for section in sections)
         assert published.get_absolute_url() in body
         assert draft.get_absolute_url() not in body
         assert "/countries/it/" in body and "/decisions/" in body
+
+    def test_sitemap_is_an_index_of_sections_with_document_pages_by_id_range(self, client, monkeypatch):
+        from osce_docs.sitemaps import DocumentSitemap
+
+        monkeypatch.setattr(DocumentSitemap, "limit", 10)
+        decisions = DecisionFactory.create_batch(12, published=True)
+        sections = sitemap_sections(client)
+        last_page = -(-max(d.pk for d in decisions) // 10)
+        assert "http://testserver/sitemap-pages.xml" in sections
+        assert f"http://testserver/sitemap-documents.xml?p={last_page}" in sections
+        assert f"http://testserver/sitemap-documents.xml?p={last_page + 1}" not in sections
+        page = client.get(f"/sitemap-documents.xml?p={last_page}").content.decode()
+        in_page = [d for d in decisions if (last_page - 1) * 10 < d.pk <= last_page * 10]
+        assert in_page and all(d.get_absolute_url() in page for d in in_page)
+        assert client.get(f"/sitemap-documents.xml?p={last_page + 1}").status_code == 404
+        assert client.get("/sitemap-documents.xml?p=x").status_code == 404
 
     def test_robots_txt_points_at_the_sitemap(self, client):
         response = client.get("/robots.txt")
@@ -181,6 +196,15 @@ class TestFeedsSitemapRobots:
         assert response["Content-Type"].startswith("text/plain")
         assert "Sitemap: http://testserver/sitemap.xml" in response.text
         assert "Disallow: /admin/" in response.text
+
+
+def sitemap_sections(client):
+    """The sections the sitemap index lists."""
+    import re
+
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    return [location.replace("&amp;", "&") for location in re.findall(r"<loc>([^<]+)</loc>", response.content.decode())]
 
 
 def test_pages_carry_no_inline_script_or_style(client):

@@ -13,12 +13,16 @@ PATHS = {"details": [], "files": [], "countries": []}
 
 @events.test_start.add_listener
 def discover(environment, **kwargs):
-    """Detail pages from the sitemap, files from a few of them, once."""
+    """Detail pages from the sitemap's sections, files from a few of them, once."""
     import requests
 
     host = environment.host
     headers = {"X-Forwarded-Proto": "https"}
-    sitemap = requests.get(f"{host}/sitemap.xml", headers=headers, timeout=30).text
+    index = requests.get(f"{host}/sitemap.xml", headers=headers, timeout=30).text
+    sitemap = "".join(
+        requests.get(re.sub(r"^https?://[^/]+", host, section), headers=headers, timeout=30).text
+        for section in re.findall(r"<loc>([^<]+)</loc>", index)
+    )
     locations = [re.sub(r"^https?://[^/]+", "", loc) for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap)]
     PATHS["details"] = [path for path in locations if re.search(r"/(decisions|reports|alliance/events|alliance/statements)/[^/]+/$", path)]
     PATHS["countries"] = [path for path in locations if path.startswith("/countries/") and path != "/countries/"]

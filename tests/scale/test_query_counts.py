@@ -32,6 +32,9 @@ PAGES = [
 ]
 # Not lists: a fixed number of queries (asserted below), not bound by 8.
 OTHER_PAGES = ["/", "/countries/"]
+# Pages whose cost must not grow with the library: at most 8 queries, the same
+# number for a small and a larger corpus (the dossier is the busiest State's).
+FLAT_PAGES = ["/", "/countries/", "/topics/", "/sitemap.xml", "/sitemap-documents.xml", "/sitemap-documents.xml?p=2"]
 
 
 @pytest.fixture
@@ -87,3 +90,32 @@ def test_a_page_beyond_the_window_is_a_404_that_says_to_narrow_the_results(clien
     assert response.status_code == 404
     assert "narrow the results" in response.content.decode()
     assert client.get("/decisions/?page=2").status_code == 200
+
+
+def busiest_dossier():
+    """The dossier of the State with the most published reports, so that every section has rows."""
+    from osce_docs.models import State
+
+    state = max(State.objects.with_counts_by_kind(), key=lambda s: (s.concerning_report, s.concerning_decision))
+    return state.get_absolute_url()
+
+
+def test_public_pages_run_the_same_few_queries_for_a_small_and_a_larger_corpus(client, monkeypatch):
+    from osce_docs.sitemaps import DocumentSitemap
+
+    monkeypatch.setattr(DocumentSitemap, "limit", 150)  # a second sitemap page even for the small corpus
+    call_command("seed_demo", "--documents", "300", "--seed", "3", stdout=StringIO())
+    small = {url: queries_for(client, url) for url in FLAT_PAGES}
+    small["dossier"] = queries_for(client, busiest_dossier())
+    call_command("seed_demo", "--clear", "--documents", "900", "--seed", "3", stdout=StringIO())
+    large = {url: queries_for(client, url) for url in FLAT_PAGES}
+    large["dossier"] = queries_for(client, busiest_dossier())
+    for page, queries in small.items():
+        assert len(queries) <= MAX_QUERIES, "\n".join(queries)
+        assert len(large[page]) == len(queries), page
+
+
+def test_home_countries_topics_and_sitemap_read_kept_counts_instead_of_counting(client, corpus):
+    for url in ("/", "/countries/", "/topics/", "/sitemap.xml"):
+        counting = [sql for sql in queries_for(client, url) if "COUNT(" in sql.upper() and "osce_docs_document" in sql]
+        assert not counting, (url, counting)
