@@ -94,6 +94,41 @@ class TestCountries:
         for text in ("Draft visit", "Draft decision", "Decision about elsewhere"):
             assert text not in html
 
+    @pytest.mark.parametrize("kind, tie", [("decision", "named"), ("report", "visited"), ("event", "hosted")])
+    def test_either_index_path_finds_the_same_newest_documents_tied_to_a_state(self, kind, tie):
+        import datetime
+
+        from osce_docs.models import Document
+
+        state, elsewhere = StateFactory(iso2="QW"), StateFactory(iso2="QX")
+        factory = {"decision": DecisionFactory, "report": ReportFactory, "event": EventFactory}[kind]
+        tied = {"named": {"states": [state]}, "visited": {"country": state}, "hosted": {"host_country": state}}[tie]
+        untied = {"named": {"states": [elsewhere]}, "visited": {"country": elsewhere}, "hosted": {}}[tie]
+        day = datetime.date(2001, 1, 1)
+        for n in range(30):
+            factory(published=True, published_on=day + datetime.timedelta(days=n % 7), **(tied if n % 3 else untied))
+        factory(published_on=day + datetime.timedelta(days=40), **tied)  # a draft
+        expected = [
+            d.pk
+            for d in Document.objects.published().of_kind(kind).concerning(state).order_by("-published_on", "-pk")[:5]
+        ]
+        documents = Document.objects.published().of_kind(kind)
+        from_the_state = documents.tied_to(state, tie, tied=20, total=1000, limit=5).newest_ids(5)
+        newest_first = documents.tied_to(state, tie, tied=20, total=1, limit=5).newest_ids(5)
+        assert "EXISTS" not in str(from_the_state.query) and "EXISTS" in str(newest_first.query)
+        assert [row["pk"] for row in from_the_state] == expected
+        assert [row["pk"] for row in newest_first] == expected
+
+    def test_dossier_cards_show_each_kind_with_its_own_details(self, client, empty_library):
+        state = StateFactory(iso2="QY", name="Testland QY")
+        decision = DecisionFactory(published=True, states=[state], place="Ljubljana")
+        EventFactory(published=True, host_country=state, venue="Hofburg, Vienna")
+        StatementFactory(published=True, states=[state])
+        html = client.get("/countries/qy/").text
+        assert decision.symbol in html and "Ljubljana" in html
+        assert "16–17 April 2018" in html and "Hofburg, Vienna" in html  # the event's own dates
+        assert "Issued " in html
+
     def test_dossier_address_accepts_upper_case_and_unknown_code_is_404(self, client):
         assert client.get("/countries/IT/").status_code == 200
         assert client.get("/countries/xx/").status_code == 404
