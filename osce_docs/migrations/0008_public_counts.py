@@ -326,7 +326,7 @@ def _models(managed):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('osce_docs', '0006_document_counts'),
+        ('osce_docs', '0007_search_vectors'),
         # The triggers watch their tables too.
         ('decisions', '0003_audit_trail'),
         ('alliance', '0003_audit_trail'),
