@@ -17,9 +17,19 @@ from .storage_audit import file_sha256, sha256_of
 DATA_FILE = "data.json"
 MANIFEST_FILE = "files.json"
 MEDIA_FOLDER = "media"
-# Transient or rebuilt by migrate: never restored from a backup. Document
-# counts are kept by database triggers as the documents load.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "admin.logentry", "osce_docs.DocumentCount"]
+# Transient or rebuilt by migrate: never restored from a backup. The counts
+# are kept by database triggers as the documents and their links load.
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "axes",
+    "admin.logentry",
+    "osce_docs.DocumentCount",
+    "osce_docs.StateDocumentCount",
+    "osce_docs.TopicDocumentCount",
+    "osce_docs.RecommendationCount",
+]
 
 
 class BackupError(Exception):
