@@ -174,15 +174,19 @@ class CountryDetailView(PublishedMixin, DetailView):
     def newest_ids(self, kind, tie):
         """The newest published documents of KIND that TIE ties to the State, as a subquery."""
         state = self.object
+        tied = getattr(state, f"concerning_{kind}")
+        # Naming is one link table for every kind: the State's side reads all of them.
+        named = sum(getattr(state, f"concerning_{other}") for other in DocumentKind.values)
         return (
             self.published(Document)
             .of_kind(kind)
             .tied_to(
                 state,
                 tie,
-                tied=getattr(state, f"concerning_{kind}"),
+                tied=tied,
                 total=getattr(state, f"published_{kind}"),
                 limit=self.section_limit,
+                state_rows=named if tie == "named" else tied,
             )
             .newest_ids(self.section_limit)
         )
