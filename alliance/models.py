@@ -67,7 +67,12 @@ class AllianceEvent(Document):
                 violation_error_message=_("An event cannot end before it starts."),
             ),
         ]
-        indexes = [models.Index(fields=["event_kind", "-start_on"], name="alliance_event_kind_start")]
+        # Ascending with the key last: read backwards they give the list's
+        # newest-first order, ties included, on both databases, without a sort.
+        indexes = [
+            models.Index(fields=["start_on", "document_ptr"], name="alliance_event_start_order"),
+            models.Index(fields=["event_kind", "start_on", "document_ptr"], name="alliance_event_kind_order"),
+        ]
 
     @property
     def ordinal_label(self):
@@ -135,3 +140,8 @@ class AllianceStatement(Document):
         verbose_name = _("Expert Co-ordination Team statement")
         verbose_name_plural = _("Expert Co-ordination Team statements")
         ordering = ["-issued_on", "-id"]
+        # Read backwards: the list's newest-first order without a sort (see AllianceEvent).
+        indexes = [
+            models.Index(fields=["issued_on", "document_ptr"], name="alliance_statement_order"),
+            models.Index(fields=["statement_kind", "issued_on", "document_ptr"], name="alliance_statement_kind_order"),
+        ]

@@ -26,7 +26,7 @@ class ReportFeed(DocumentFeedMixin, FilteredListFeed):
     list_title = _("country-visit reports")
 
     def get_queryset(self):
-        return super().get_queryset().for_cards().order_by("-published_on", "-pk")
+        return super().get_queryset().for_cards().newest_first()
 
 
 class RecommendationFeed(FilteredListFeed):
@@ -36,7 +36,7 @@ class RecommendationFeed(FilteredListFeed):
     list_title = _("recommendations")
 
     def get_queryset(self):
-        return super().get_queryset().for_listing().order_by("-report__published_on", "report_id", "number")
+        return super().get_queryset().for_listing().newest_first()
 
     def item_title(self, item):
         published = item.report.published_on

@@ -18,8 +18,8 @@ from .models import CountryVisitReport, Decision, FollowUpStatus, Recommendation
 BODY_CHOICES = [("pc", _("Permanent Council")), ("mc", _("Ministerial Council"))]
 
 DECISION_ORDERINGS = {
-    "newest": (_("Newest first"), lambda qs: qs.order_by("-adopted_on", "-number", "-pk")),
-    "oldest": (_("Oldest first"), lambda qs: qs.order_by("adopted_on", "number", "pk")),
+    "newest": (_("Newest first"), lambda qs: qs.newest_first()),
+    "oldest": (_("Oldest first"), lambda qs: qs.oldest_first()),
     "symbol": (_("By symbol"), lambda qs: qs.by_symbol()),
 }
 

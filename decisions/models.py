@@ -1,6 +1,8 @@
 """Council decisions and the Special Representative's country-visit reports:
 the "OSCE main documents"."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
@@ -20,13 +22,24 @@ class Body(models.TextChoices):
 
 
 class DecisionQuerySet(DocumentQuerySet):
+    def newest_first(self):
+        # Served by the decision_adopted_order index read backwards.
+        return self.order_by("-adopted_on", "-number", "-pk")
+
+    def oldest_first(self):
+        return self.order_by("adopted_on", "number", "pk")
+
     def by_symbol(self):
         """Symbol order: PC.DEC/99 before PC.DEC/557, MC decisions by year then number."""
         # A symbol without Rev./Add./Corr. comes before its revisions on every database.
         first = {"nulls_first": True}
+        # The year in its plain order: only Ministerial Council symbols have one
+        # (a constraint), so where its NULLs sort never matters, and the plain
+        # order is what the (body, year, number) index holds on PostgreSQL too.
+        # Each symbol's variants are then a handful of rows sorted in passing.
         return self.order_by(
             "body",
-            F("year").asc(**first),
+            "year",
             "number",
             F("revision").asc(**first),
             F("addendum").asc(**first),
@@ -95,7 +108,7 @@ class Decision(Document):
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
-        ordering = ["-adopted_on", "-number"]
+        ordering = ["-adopted_on", "-number", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(body="MC") & Q(year__isnull=False)) | (Q(body="PC") & Q(year__isnull=True)),
@@ -108,7 +121,8 @@ class Decision(Document):
         ]
         indexes = [
             models.Index(fields=["body", "year", "number"], name="decision_symbol_parts"),
-            models.Index(fields=["-adopted_on"], name="decision_adopted"),
+            # Read forwards for the oldest first, backwards for the newest first.
+            models.Index(fields=["adopted_on", "number", "document_ptr"], name="decision_adopted_order"),
         ]
 
     def __str__(self):
@@ -149,6 +163,11 @@ class Decision(Document):
 
 
 class CountryVisitReportQuerySet(DocumentQuerySet):
+    def newest_first(self):
+        """Latest publication first (undated ones last), read in that order from
+        the report table's own indexes (listing_date), also for one country."""
+        return self.order_by("-listing_date", "-pk")
+
     def with_first_visit(self):
         first = VisitPeriod.objects.filter(report=OuterRef("pk")).order_by("start_on").values("start_on")[:1]
         return self.annotate(first_visit_on=Subquery(first))
@@ -170,9 +189,23 @@ class CountryVisitReport(Document):
     )
     promising_practices = models.TextField(_("promising practices"), blank=True)
     challenges = models.TextField(_("challenges"), blank=True)
+    # The publication date lives on the document table and the country here,
+    # so no one index could give "this country's reports, newest first": the
+    # database keeps this copy on every write (triggers, migration
+    # 0004_report_listing_date), and lists of reports and recommendations read
+    # their order from the indexes below instead of sorting a set that grows
+    # with the library. Not null (the earliest date when there is none), so
+    # that SQLite can tell rows in index order apart and read each report's
+    # recommendations in number order straight after it.
+    listing_date = models.DateField(
+        _("listing date"),
+        default=datetime.date.min,
+        editable=False,
+        help_text=_("The publication date, copied by the database for ordering lists."),
+    )
 
     objects = CountryVisitReportQuerySet.as_manager()
-    history = AuditedHistory(m2m_fields=["topics", "states"])
+    history = AuditedHistory(m2m_fields=["topics", "states"], excluded_fields=["listing_date"])
 
     # Searched with the summary (weight B), as are the recommendations.
     SEARCH_TEXT_FIELDS = ["promising_practices", "challenges"]
@@ -188,7 +221,15 @@ class CountryVisitReport(Document):
     class Meta:
         verbose_name = _("country-visit report")
         verbose_name_plural = _("country-visit reports")
-        ordering = ["-published_on", "-id"]
+        ordering = ["-listing_date", "-pk"]
+        # Unique (trivially: the key is in them) so that SQLite knows each index
+        # entry is one report and needs no sort after it.
+        constraints = [
+            models.UniqueConstraint(fields=["listing_date", "document_ptr"], name="report_listing_order"),
+            models.UniqueConstraint(
+                fields=["country", "listing_date", "document_ptr"], name="report_country_listing_order"
+            ),
+        ]
 
 
 class VisitPeriod(models.Model):
@@ -248,6 +289,12 @@ class RecommendationQuerySet(models.QuerySet):
     def for_country(self, state):
         return self.filter(report__country=state)
 
+    def newest_first(self):
+        """The newest report's recommendations first, each report's in number
+        order: the report table's listing index, then the (report, number) key,
+        with no sort, whatever the filters."""
+        return self.order_by(F("report__listing_date").desc(), _ReportKey().desc(), "number")
+
     def for_listing(self):
         """With their report, its country and representative, the latest
         follow-up status and every follow-up in date order: a fixed number of queries."""
@@ -264,8 +311,24 @@ class RecommendationQuerySet(models.QuerySet):
         return filter_recommendations(self, query)
 
     def with_latest_status(self):
+        # Served by the followup_latest index: one index step per recommendation.
         latest = FollowUp.objects.filter(recommendation=OuterRef("pk")).order_by("-assessed_on", "-id")
         return self.annotate(latest_status=Subquery(latest.values("status")[:1]))
+
+
+class _ReportKey(F):
+    """The report's own key, as the report table's column.
+
+    `report__pk` would name the recommendation's report_id instead (Django
+    skips the join), and SQLite reads rows in index order only for ORDER BY
+    terms on the table that index belongs to."""
+
+    def __init__(self):
+        super().__init__("report__listing_date")
+
+    def resolve_expression(self, *args, **kwargs):
+        listing_date = super().resolve_expression(*args, **kwargs)
+        return listing_date.__class__(listing_date.alias, CountryVisitReport._meta.pk)
 
 
 class Recommendation(models.Model):
@@ -328,6 +391,7 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up assessment")
         verbose_name_plural = _("follow-up assessments")
         ordering = ["assessed_on", "id"]
+        indexes = [models.Index(fields=["recommendation", "assessed_on", "id"], name="followup_latest")]
 
     def __str__(self):
         return f"{self.assessed_on}: {self.get_status_display()}"

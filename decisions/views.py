@@ -57,7 +57,7 @@ class ReportListView(FilteredListView):
             .for_cards()
             .select_related("country", "representative")
             .prefetch_related("visit_periods")
-            .order_by("-published_on", "-pk")
+            .newest_first()
         )
 
 
@@ -84,4 +84,4 @@ class RecommendationListView(FilteredListView):
     noun_plural = _("recommendations")
 
     def get_queryset(self):
-        return super().get_queryset().for_listing().order_by("report__country__name", "-report__published_on", "number")
+        return super().get_queryset().for_listing().newest_first()

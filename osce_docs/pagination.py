@@ -28,7 +28,9 @@ def result_window():
 def capped_count(queryset, cap):
     """min(the number of rows of QUERYSET, CAP + 1): reads at most CAP + 1 rows."""
     if hasattr(queryset, "query"):
-        return queryset[: cap + 1].count()
+        # Any CAP + 1 rows will do: without the list's order the database may
+        # take them from whichever index finds them soonest, with no sort.
+        return queryset.order_by()[: cap + 1].count()
     return min(len(queryset), cap + 1)
 
 
