@@ -47,6 +47,11 @@ class TestDecisionList:
         old, new, middle = pc(100, 2001), pc(300, 2011), pc(200, 2005)
         assert listed(client.get(DECISIONS)) == [new.pk, middle.pk, old.pk]
 
+    def test_decisions_of_one_day_are_ordered_by_number_both_ways(self, client, empty_library):
+        second, first = pc(12, 2009), pc(11, 2009)
+        assert listed(client.get(DECISIONS)) == [second.pk, first.pk]
+        assert listed(client.get(DECISIONS, {"ordering": "oldest"})) == [first.pk, second.pk]
+
     def test_ordering_oldest_and_by_symbol(self, client, empty_library):
         a, b, c = pc(557, 2003), pc(99, 2010), mc(8, 2007)
         assert listed(client.get(DECISIONS, {"ordering": "oldest"})) == [a.pk, c.pk, b.pk]

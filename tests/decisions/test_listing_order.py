@@ -1,0 +1,123 @@
+"""The orders of the public lists of reports and recommendations, and the
+listing date that the database keeps for them (a copy of the publication
+date beside the country, see migration decisions 0004)."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from decisions.models import CountryVisitReport, Recommendation
+from osce_docs.models import Document, Status
+from osce_docs.services import document_set_status
+from tests.factories import RecommendationFactory, ReportFactory, StateFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_library")]
+
+UNDATED = datetime.date.min
+
+
+def listing_date(report):
+    return CountryVisitReport.objects.values_list("listing_date", flat=True).get(pk=report.pk)
+
+
+def report(day, **kwargs):
+    kwargs.setdefault("published", True)
+    return ReportFactory(published_on=day, **kwargs)
+
+
+def listed(response):
+    return [row.pk for row in response.context["object_list"]]
+
+
+class TestListingDateKeptByTheDatabase:
+    def test_a_new_report_takes_its_publication_date(self):
+        assert listing_date(report(datetime.date(2014, 3, 2))) == datetime.date(2014, 3, 2)
+
+    def test_a_report_without_a_date_is_listed_as_the_earliest(self):
+        assert listing_date(report(None)) == UNDATED
+
+    def test_a_changed_date_reaches_the_copy_through_a_save(self):
+        visit = report(datetime.date(2014, 3, 2))
+        visit.published_on = datetime.date(2016, 1, 5)
+        visit.save()
+        assert listing_date(visit) == datetime.date(2016, 1, 5)
+
+    def test_a_changed_date_reaches_the_copy_through_an_update_of_the_document_table(self):
+        visit = report(datetime.date(2014, 3, 2))
+        Document.objects.filter(pk=visit.pk).update(published_on=datetime.date(2018, 8, 8))
+        assert listing_date(visit) == datetime.date(2018, 8, 8)
+        Document.objects.filter(pk=visit.pk).update(published_on=None)
+        assert listing_date(visit) == UNDATED
+
+    def test_publishing_stamps_the_date_on_the_copy_too(self):
+        draft = report(None, published=False)
+        document_set_status(document=draft, status=Status.PUBLISHED)
+        draft.refresh_from_db()
+        assert draft.published_on is not None
+        assert listing_date(draft) == draft.published_on
+
+    def test_writing_a_stale_copy_back_does_not_stick(self):
+        visit = report(datetime.date(2014, 3, 2))
+        CountryVisitReport.objects.filter(pk=visit.pk).update(listing_date=datetime.date(1999, 1, 1))
+        assert listing_date(visit) == datetime.date(2014, 3, 2)
+
+    def test_the_demo_corpus_bulk_inserts_keep_it_too(self):
+        call_command("seed_demo", "--documents", "120", "--seed", "3", stdout=StringIO())
+        reports = CountryVisitReport.objects.annotate(expected=Coalesce(F("published_on"), UNDATED))
+        assert reports.exists()
+        assert not reports.exclude(listing_date=F("expected")).exists()
+
+
+class TestReportOrder:
+    def test_newest_first_undated_last_and_ties_by_the_later_record(self, client):
+        older = report(datetime.date(2012, 5, 1))
+        undated = report(None)
+        tie_first, tie_second = report(datetime.date(2015, 5, 1)), report(datetime.date(2015, 5, 1))
+        expected = [tie_second.pk, tie_first.pk, older.pk, undated.pk]
+        assert listed(client.get(reverse("decisions:report_list"))) == expected
+        assert list(CountryVisitReport.objects.newest_first().values_list("pk", flat=True)) == expected
+
+    def test_one_country_keeps_the_order(self, client):
+        state = StateFactory(iso2="QN")
+        old, new = report(datetime.date(2010, 1, 1), country=state), report(datetime.date(2020, 1, 1), country=state)
+        report(datetime.date(2015, 1, 1), country=StateFactory(iso2="QO"))
+        assert listed(client.get(reverse("decisions:report_list"), {"country": "qn"})) == [new.pk, old.pk]
+
+
+class TestRecommendationOrder:
+    """The newest report's recommendations first, each report's in their own order."""
+
+    @pytest.fixture
+    def recommendations(self):
+        albania, zembla = StateFactory(iso2="QP", name="Albania test"), StateFactory(iso2="QQ", name="Zembla test")
+        # Created out of order, so that neither ids nor countries give the expected order.
+        old = report(datetime.date(2011, 1, 1), country=albania)
+        new = report(datetime.date(2021, 1, 1), country=zembla)
+        middle = report(datetime.date(2016, 1, 1), country=albania)
+        rows = {}
+        for visit, name in ((old, "old"), (new, "new"), (middle, "middle")):
+            for number in (2, 1):
+                rows[f"{name}{number}"] = RecommendationFactory(report=visit, number=number)
+        return rows
+
+    def test_newest_report_first_then_by_number(self, client, recommendations):
+        expected = [recommendations[key].pk for key in ("new1", "new2", "middle1", "middle2", "old1", "old2")]
+        assert listed(client.get(reverse("decisions:recommendation_list"))) == expected
+        assert list(Recommendation.objects.newest_first().values_list("pk", flat=True)) == expected
+
+    def test_one_country_keeps_the_order(self, client, recommendations):
+        expected = [recommendations[key].pk for key in ("middle1", "middle2", "old1", "old2")]
+        assert listed(client.get(reverse("decisions:recommendation_list"), {"country": "qp"})) == expected
+
+    def test_the_feed_has_the_same_order(self, client, recommendations):
+        body = client.get(reverse("decisions:recommendation_feed")).content.decode()
+        positions = [body.index(recommendations[key].text) for key in ("new1", "new2", "middle1", "old2")]
+        assert positions == sorted(positions)
+
+    def test_the_page_says_how_it_is_ordered(self, client, recommendations):
+        assert "Newest reports first" in client.get(reverse("decisions:recommendation_list")).text
