@@ -342,6 +342,9 @@ class Document(models.Model):
         ordering = ["-published_on", "-id"]
         indexes = [
             models.Index(fields=["status", "kind", "-published_on"], name="document_public_listing"),
+            # Every kind newest first (the latest feed, a topic's page), read
+            # backwards: the id breaks ties of a day without a sort.
+            models.Index(fields=["status", "published_on", "id"], name="document_published_order"),
         ]
         permissions = [("publish_document", _("Can publish, unpublish and delete documents"))]
 

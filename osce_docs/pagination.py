@@ -30,7 +30,13 @@ def capped_count(queryset, cap):
     if hasattr(queryset, "query"):
         # Any CAP + 1 rows will do: without the list's order the database may
         # take them from whichever index finds them soonest, with no sort.
-        return queryset.order_by()[: cap + 1].count()
+        rows = queryset.order_by()
+        if rows.query.combinator is None:
+            # The key only: what the rows show but the filters do not use (a
+            # recommendation's latest status, a card's symbol) is not worked out
+            # for every row counted.
+            rows = rows.values("pk")
+        return rows[: cap + 1].count()
     return min(len(queryset), cap + 1)
 
 

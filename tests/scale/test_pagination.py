@@ -2,10 +2,13 @@
 
 import pytest
 from django.core.paginator import InvalidPage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from decisions.models import FollowUpStatus, Recommendation
 from osce_docs.models import Document
 from osce_docs.pagination import WindowPaginator, capped_count
-from tests.factories import DecisionFactory
+from tests.factories import DecisionFactory, FollowUpFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +23,18 @@ def test_capped_count_counts_exactly_below_the_cap_and_stops_above_it(twelve):
     assert capped_count(twelve, 20) == twelve.count()
     assert capped_count(twelve, 5) == 6
     assert capped_count(list(twelve), 5) == 6
+
+
+def test_capped_count_neither_sorts_nor_works_out_what_only_the_rows_show(twelve):
+    FollowUpFactory.create_batch(3, status=FollowUpStatus.PARTIAL)
+    listing = Recommendation.objects.with_latest_status().order_by("-report__listing_date", "number")
+    with CaptureQueriesContext(connection) as captured:
+        assert capped_count(listing, 2) == 3
+        assert capped_count(listing.filter(latest_status=FollowUpStatus.PARTIAL), 5) == 3
+    unfiltered, filtered = (query["sql"] for query in captured.captured_queries)
+    assert "ORDER BY" not in unfiltered and "decisions_followup" not in unfiltered
+    # A filter on the latest status still reads it.
+    assert "decisions_followup" in filtered
 
 
 def test_counts_are_exact_inside_the_window(twelve):
