@@ -98,9 +98,6 @@ class RecommendationAdmin(DocumentPartAdmin):
     inlines = [FollowUpInline]
     document_path = "report"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_latest_status()
-
     @admin.display(description=_("latest follow-up"), ordering="latest_status")
     def latest_status(self, obj):
         return obj.latest_status or "–"

@@ -88,7 +88,6 @@ class RecommendationFilter(django_filters.FilterSet):
         fields = []
 
     def filter_status(self, queryset, name, value):
-        # `latest_status` is the annotation of RecommendationQuerySet.with_latest_status().
         if value == "none":
             return queryset.filter(latest_status__isnull=True)
         return queryset.filter(latest_status=value)

@@ -298,10 +298,8 @@ class RecommendationQuerySet(models.QuerySet):
     def for_listing(self):
         """With their report, its country and representative, the latest
         follow-up status and every follow-up in date order: a fixed number of queries."""
-        return (
-            self.with_latest_status()
-            .select_related("report", "report__country", "report__representative")
-            .prefetch_related(models.Prefetch("follow_ups", queryset=FollowUp.objects.select_related("source")))
+        return self.select_related("report", "report__country", "report__representative").prefetch_related(
+            models.Prefetch("follow_ups", queryset=FollowUp.objects.select_related("source"))
         )
 
     def search(self, query):
@@ -310,10 +308,6 @@ class RecommendationQuerySet(models.QuerySet):
 
         return filter_recommendations(self, query)
 
-    def with_latest_status(self):
-        # Served by the followup_latest index: one index step per recommendation.
-        latest = FollowUp.objects.filter(recommendation=OuterRef("pk")).order_by("-assessed_on", "-id")
-        return self.annotate(latest_status=Subquery(latest.values("status")[:1]))
 
 
 class _ReportKey(F):
@@ -338,9 +332,22 @@ class Recommendation(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     area = models.CharField(_("area"), max_length=15, choices=RecommendationArea.choices)
     text = models.TextField(_("recommendation"))
+    # The status of its latest follow-up (by date, then the later record),
+    # kept by the database on every write of a follow-up (triggers, migration
+    # 0005_recommendation_latest_status): filtering by it reads an index instead
+    # of working it out from the follow-ups for every recommendation read.
+    latest_status = models.CharField(
+        _("latest follow-up status"),
+        max_length=16,
+        choices=FollowUpStatus.choices,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Kept by the database from the follow-up assessments; empty when none."),
+    )
 
     objects = RecommendationQuerySet.as_manager()
-    history = AuditedHistory()
+    history = AuditedHistory(excluded_fields=["latest_status"])
 
     # Its text is part of its report's search entry.
     SEARCH_DOCUMENT_FIELD = "report"
@@ -357,7 +364,15 @@ class Recommendation(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="recommendation_number_positive"),
         ]
-        indexes = [models.Index(fields=["area"], name="recommendation_area")]
+        indexes = [
+            models.Index(fields=["area"], name="recommendation_area"),
+            # The status (and area) filters, report by report as the lists read
+            # the reports newest first. Deliberately no index led by the status:
+            # the database would take it to gather every match and sort them
+            # all, a set that grows with the library, instead of walking the
+            # reports in order and stopping at a page.
+            models.Index(fields=["report", "latest_status", "area"], name="recommendation_report_status"),
+        ]
 
     def __str__(self):
         return f"{self.number}. {self.text[:80]}"

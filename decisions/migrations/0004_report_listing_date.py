@@ -57,7 +57,9 @@ SQLITE_FORWARD = [
     WHEN new.listing_date IS NOT {_SQLITE_DATE_OF} BEGIN {_SQLITE_COPY} END""",
     f"""CREATE TRIGGER decisions_document_listing_date AFTER UPDATE OF published_on ON {DOCUMENTS}
     WHEN old.published_on IS NOT new.published_on
-    BEGIN UPDATE {REPORTS} SET listing_date = COALESCE(new.published_on, {UNDATED}) WHERE document_ptr_id = new.id; END""",
+    BEGIN
+        UPDATE {REPORTS} SET listing_date = COALESCE(new.published_on, {UNDATED}) WHERE document_ptr_id = new.id;
+    END""",
 ]
 SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS decisions_document_listing_date",
@@ -76,7 +78,8 @@ def _run(statements_by_vendor, initial=False):
         if statements is None:
             return
         if initial:
-            schema_editor.execute(COPY_EXISTING.format(undated=f"DATE {UNDATED}" if vendor == "postgresql" else UNDATED))
+            undated = f"DATE {UNDATED}" if vendor == "postgresql" else UNDATED
+            schema_editor.execute(COPY_EXISTING.format(undated=undated))
         for statement in statements:
             schema_editor.execute(statement)
 

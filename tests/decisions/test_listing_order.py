@@ -1,20 +1,21 @@
-"""The orders of the public lists of reports and recommendations, and the
-listing date that the database keeps for them (a copy of the publication
-date beside the country, see migration decisions 0004)."""
+"""The orders of the public lists of reports and recommendations, and what
+the database keeps for them: a report's listing date (a copy of the
+publication date beside the country, migration decisions 0004) and a
+recommendation's latest follow-up status (0005)."""
 
 import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from decisions.models import CountryVisitReport, Recommendation
+from decisions.models import CountryVisitReport, FollowUp, FollowUpStatus, Recommendation
 from osce_docs.models import Document, Status
 from osce_docs.services import document_set_status
-from tests.factories import RecommendationFactory, ReportFactory, StateFactory
+from tests.factories import FollowUpFactory, RecommendationFactory, ReportFactory, StateFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_library")]
 
@@ -121,3 +122,79 @@ class TestRecommendationOrder:
 
     def test_the_page_says_how_it_is_ordered(self, client, recommendations):
         assert "Newest reports first" in client.get(reverse("decisions:recommendation_list")).text
+
+
+def assess(recommendation, day, status):
+    return FollowUpFactory(recommendation=recommendation, assessed_on=day, status=status)
+
+
+class TestLatestStatusKeptByTheDatabase:
+    """A recommendation's latest follow-up status (by date, then the later
+    record), which the status filter reads."""
+
+    def latest(self, recommendation):
+        return Recommendation.objects.values_list("latest_status", flat=True).get(pk=recommendation.pk)
+
+    def test_none_until_assessed_then_the_latest_assessment(self):
+        recommendation = RecommendationFactory()
+        assert self.latest(recommendation) is None
+        assess(recommendation, datetime.date(2020, 1, 1), FollowUpStatus.PARTIAL)
+        assess(recommendation, datetime.date(2016, 1, 1), FollowUpStatus.NOT_IMPLEMENTED)
+        assert self.latest(recommendation) == FollowUpStatus.PARTIAL
+        assess(recommendation, datetime.date(2020, 1, 1), FollowUpStatus.IMPLEMENTED)
+        # Two on one day: the later record counts.
+        assert self.latest(recommendation) == FollowUpStatus.IMPLEMENTED
+
+    def test_changed_moved_and_deleted_follow_ups(self):
+        first, second = RecommendationFactory(), RecommendationFactory()
+        follow_up = FollowUpFactory(recommendation=first, status=FollowUpStatus.PARTIAL)
+        follow_up.status = FollowUpStatus.IMPLEMENTED
+        follow_up.save()
+        assert self.latest(first) == FollowUpStatus.IMPLEMENTED
+        follow_up.recommendation = second
+        follow_up.save()
+        assert (self.latest(first), self.latest(second)) == (None, FollowUpStatus.IMPLEMENTED)
+        FollowUp.objects.filter(pk=follow_up.pk).delete()
+        assert self.latest(second) is None
+
+    def test_bulk_inserted_follow_ups_count_too(self):
+        recommendation = RecommendationFactory()
+        FollowUp.objects.bulk_create(
+            [
+                FollowUp(recommendation=recommendation, assessed_on=day, status=status)
+                for day, status in (
+                    (datetime.date(2019, 1, 1), FollowUpStatus.PARTIAL),
+                    (datetime.date(2022, 1, 1), FollowUpStatus.NO_INFORMATION),
+                )
+            ]
+        )
+        assert self.latest(recommendation) == FollowUpStatus.NO_INFORMATION
+
+    def test_a_recommendation_saved_with_a_stale_status_gets_the_right_one(self):
+        recommendation = RecommendationFactory()
+        FollowUpFactory(recommendation=recommendation, status=FollowUpStatus.PARTIAL)
+        # The instance still says "none"; saving it (as the admin does, before its follow-ups) must not win.
+        recommendation.text = "Reworded."
+        recommendation.save()
+        assert self.latest(recommendation) == FollowUpStatus.PARTIAL
+        Recommendation.objects.filter(pk=recommendation.pk).update(latest_status=FollowUpStatus.IMPLEMENTED)
+        assert self.latest(recommendation) == FollowUpStatus.PARTIAL
+
+    def test_the_demo_corpus_bulk_inserts_keep_it_too(self):
+        call_command("seed_demo", "--documents", "120", "--seed", "4", stdout=StringIO())
+        latest = FollowUp.objects.filter(recommendation=OuterRef("pk")).order_by("-assessed_on", "-id")
+        recommendations = Recommendation.objects.annotate(expected=Subquery(latest.values("status")[:1]))
+        assert recommendations.filter(latest_status__isnull=False).exists()
+        differing = recommendations.exclude(latest_status__isnull=True, expected__isnull=True)
+        assert not differing.exclude(latest_status=F("expected")).exists()
+
+    def test_the_status_filter_reads_it(self, client):
+        done, open_one, never = RecommendationFactory(), RecommendationFactory(), RecommendationFactory()
+        for recommendation in (done, open_one, never):
+            recommendation.report.status = Status.PUBLISHED
+            recommendation.report.save()
+        FollowUpFactory(recommendation=done, status=FollowUpStatus.IMPLEMENTED)
+        FollowUpFactory(recommendation=open_one, status=FollowUpStatus.NOT_IMPLEMENTED)
+        url = reverse("decisions:recommendation_list")
+        assert listed(client.get(url, {"status": "implemented"})) == [done.pk]
+        assert listed(client.get(url, {"status": "none"})) == [never.pk]
