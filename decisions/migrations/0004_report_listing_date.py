@@ -9,10 +9,12 @@ change of a document's date reaches its report. Any write path (the admin,
 services, imports, bulk inserts) keeps it right, as with the document counts
 (osce_docs 0006).
 
-On SQLite a later migration that rebuilds the report table (most changes to
-its fields or constraints do) must drop decisions_document_listing_date
-first and create it again after: SQLite refuses to rename a table into
-place while a trigger on another table names it."""
+The column and its unique indexes are added without rebuilding the report
+table on SQLite (Django's way for a column with a default and for unique
+constraints there): a rebuild drops the table's triggers (the kept counts of
+osce_docs 0008 watch it) and fails while a trigger on another table names it.
+A later migration that rebuilds it on SQLite must drop those triggers, and
+decisions_document_listing_date, first and create them again after."""
 
 import datetime
 
@@ -86,6 +88,32 @@ def _run(statements_by_vendor, initial=False):
     return run
 
 
+ADD_COLUMN = {
+    "postgresql": f"ALTER TABLE {REPORTS} ADD COLUMN listing_date date NOT NULL DEFAULT DATE {UNDATED}",
+    "sqlite": f"ALTER TABLE {REPORTS} ADD COLUMN listing_date date NOT NULL DEFAULT {UNDATED}",
+}
+UNIQUE_ORDERS = {"report_listing_order": "listing_date, document_ptr_id"}
+UNIQUE_ORDERS["report_country_listing_order"] = "country_id, listing_date, document_ptr_id"
+
+
+def _add_column(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    schema_editor.execute(ADD_COLUMN[vendor])
+    for name, columns in UNIQUE_ORDERS.items():
+        if vendor == "postgresql":
+            # What Django's AddConstraint runs there.
+            schema_editor.execute(f"ALTER TABLE {REPORTS} ADD CONSTRAINT {name} UNIQUE ({columns})")
+        else:
+            schema_editor.execute(f"CREATE UNIQUE INDEX {name} ON {REPORTS} ({columns})")
+
+
+def _remove_column(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for name in UNIQUE_ORDERS:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    schema_editor.execute(f"ALTER TABLE {REPORTS} DROP COLUMN listing_date")
+
+
 def _analyze(apps, schema_editor):
     # Statistics for the new indexes (and, on SQLite, the rebuilt report
     # table, whose statistics went with the old one): without them SQLite
@@ -114,11 +142,6 @@ class Migration(migrations.Migration):
             model_name='decision',
             name='decision_adopted',
         ),
-        migrations.AddField(
-            model_name='countryvisitreport',
-            name='listing_date',
-            field=models.DateField(default=datetime.date(1, 1, 1), editable=False, help_text='The publication date, copied by the database for ordering lists.', verbose_name='listing date'),
-        ),
         migrations.AddIndex(
             model_name='decision',
             index=models.Index(fields=['adopted_on', 'number', 'document_ptr'], name='decision_adopted_order'),
@@ -127,16 +150,24 @@ class Migration(migrations.Migration):
             model_name='followup',
             index=models.Index(fields=['recommendation', 'assessed_on', 'id'], name='followup_latest'),
         ),
-        migrations.AddConstraint(
-            model_name='countryvisitreport',
-            constraint=models.UniqueConstraint(fields=('listing_date', 'document_ptr'), name='report_listing_order'),
+        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.RunPython(_add_column, _remove_column)],
+            state_operations=[
+                migrations.AddField(
+                    model_name='countryvisitreport',
+                    name='listing_date',
+                    field=models.DateField(default=datetime.date(1, 1, 1), editable=False, help_text='The publication date, copied by the database for ordering lists.', verbose_name='listing date'),
+                ),
+                migrations.AddConstraint(
+                    model_name='countryvisitreport',
+                    constraint=models.UniqueConstraint(fields=('listing_date', 'document_ptr'), name='report_listing_order'),
+                ),
+                migrations.AddConstraint(
+                    model_name='countryvisitreport',
+                    constraint=models.UniqueConstraint(fields=('country', 'listing_date', 'document_ptr'), name='report_country_listing_order'),
+                ),
+            ],
         ),
-        migrations.AddConstraint(
-            model_name='countryvisitreport',
-            constraint=models.UniqueConstraint(fields=('country', 'listing_date', 'document_ptr'), name='report_country_listing_order'),
-        ),
-        # Last: SQLite rebuilds the report table for the operations above, and
-        # cannot while a trigger on another table names it.
         migrations.RunPython(
             _run({"postgresql": POSTGRESQL_FORWARD, "sqlite": SQLITE_FORWARD}, initial=True),
             _run({"postgresql": POSTGRESQL_BACKWARD, "sqlite": SQLITE_BACKWARD}),

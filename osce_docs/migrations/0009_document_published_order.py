@@ -13,7 +13,7 @@ def _analyze(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('osce_docs', '0007_search_vectors'),
+        ('osce_docs', '0008_public_counts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
