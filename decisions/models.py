@@ -123,6 +123,11 @@ class Decision(Document):
             models.Index(fields=["body", "year", "number"], name="decision_symbol_parts"),
             # Read forwards for the oldest first, backwards for the newest first.
             models.Index(fields=["adopted_on", "number", "document_ptr"], name="decision_adopted_order"),
+            # The same order within one Council: with only the index above, a
+            # body filter (most decisions are the Permanent Council's) made
+            # SQLite read the body's decisions through decision_symbol_parts
+            # and sort them all, 97 ms at a million documents.
+            models.Index(fields=["body", "adopted_on", "number", "document_ptr"], name="decision_body_adopted_order"),
         ]
 
     def __str__(self):
