@@ -373,9 +373,8 @@ class ChunkWriter(threading.Thread):
     def run(self):
         try:
             while (chunk := self.chunks.get()) is not None:
-                if self.error is None:
-                    with transaction.atomic():
-                        self.write(chunk)
+                with transaction.atomic():
+                    self.write(chunk)
         except BaseException as error:  # handed to the building thread, which raises it
             self.error = error
             while self.chunks.get() is not None:  # let put() go on until the end
