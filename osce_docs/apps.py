@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
 
         connect_receivers()
         post_migrate.connect(_index_missing_documents, sender=self)
+        post_migrate.connect(_install_change_triggers, sender=self)
         pre_save.connect(_count_row_loaded, sender="osce_docs.DocumentCount")
 
 
@@ -24,6 +25,12 @@ def _index_missing_documents(sender, using="default", **kwargs):
 
     if "osce_docs_searchentry" in connections[using].introspection.table_names():
         index_missing_documents()
+
+
+def _install_change_triggers(sender, using="default", **kwargs):
+    from .pagecache import install_change_triggers
+
+    install_change_triggers(using)
 
 
 def _count_row_loaded(sender, instance, raw=False, using="default", **kwargs):

@@ -397,6 +397,23 @@ class DocumentCountQuerySet(models.QuerySet):
         return totals
 
 
+class ContentVersion(models.Model):
+    """One row whose token changes whenever anything the public pages show
+    changes: a trigger on every content table (osce_docs/pagecache.py)
+    rewrites it in the writing transaction, so the page cache (keyed by the
+    token) never serves a page older than the last commit, on every write
+    path and on every app server sharing the database."""
+
+    token = models.CharField(max_length=40, default="initial")
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content version")
+
+    def __str__(self):
+        return self.token
+
+
 class DocumentCount(models.Model):
     """How many documents there are of each kind and status.
 

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a page served from the cache skips everything below.
+    "osce_docs.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,6 +109,18 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Whole public pages, kept until the content changes (osce_docs/pagecache.py);
+# 0 turns the page cache off. The cache is this process's memory unless CACHES
+# is changed: correct either way, because the key holds the database's
+# content version.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 1000)},
+    }
+}
 
 AUTHENTICATION_BACKENDS = [
     # Refuses logins from a locked-out user name and address before the password is checked.

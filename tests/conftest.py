@@ -18,6 +18,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """Tests see every page rendered, not a copy kept from an earlier test;
+    tests/core/test_page_cache.py turns the page cache on and checks it."""
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE_SECONDS = 0
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("staff", "staff@example.org", "a-long-test-password-1")

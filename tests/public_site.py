@@ -8,6 +8,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alliance.models import EventKind
@@ -203,3 +204,20 @@ def snapshot(client, url):
         # An empty feed is dated "now" by Django: the only part that changes by itself.
         content = re.sub(rb"<lastBuildDate>[^<]*</lastBuildDate>", b"", content)
     return response.status_code, response.get("Location", ""), content
+
+
+def visit_everything(client, library):
+    """A snapshot of every public page, with each list's queries."""
+    seen = {}
+    for page in public_pages():
+        urls = library.urls(page)
+        if not page.params:
+            urls = [url + query for url in urls for query in list_queries(library)]
+        for url in urls:
+            seen[url] = snapshot(client, url)
+    return seen
+
+
+def clear_caches():
+    for cache in caches.all():
+        cache.clear()

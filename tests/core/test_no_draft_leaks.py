@@ -5,28 +5,11 @@ would if the drafts did not exist. That covers their pages, their files,
 their words in search, and every count and list they could change."""
 
 import pytest
-from django.core.cache import caches
 
 from osce_docs.models import Document
-from tests.public_site import DRAFT_WORD, build_library, list_queries, public_pages, snapshot
+from tests.public_site import DRAFT_WORD, build_library, clear_caches, public_pages, visit_everything
 
 pytestmark = pytest.mark.django_db
-
-
-def visit_everything(client, library):
-    seen = {}
-    for page in public_pages():
-        urls = library.urls(page)
-        if not page.params:
-            urls = [url + query for url in urls for query in list_queries(library)]
-        for url in urls:
-            seen[url] = snapshot(client, url)
-    return seen
-
-
-def clear_caches():
-    for cache in caches.all():
-        cache.clear()
 
 
 def test_the_walk_reaches_every_kind_of_public_page():
