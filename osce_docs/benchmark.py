@@ -22,6 +22,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -56,6 +57,11 @@ class Result:
     size: int | None = None
     ratio_p50: float | None = None
     ratio_p95: float | None = None
+    # The same page again from the page cache (nothing changed since it was stored).
+    cached_p50_ms: float | None = None
+    cached_p95_ms: float | None = None
+    cached_queries: int | None = None
+    cached_ratio_p95: float | None = None
     extra: dict = field(default_factory=dict)
 
     def as_dict(self):
@@ -330,12 +336,21 @@ def _settings_storages():
     return dict(settings.STORAGES)
 
 
+def measure_cached(client, url, requests):
+    """The page served from the page cache: stored by the warm-up requests."""
+    with override_settings(PAGE_CACHE_SECONDS=600):
+        figures = measure(client, url, requests)
+    return {"cached_p50_ms": figures["p50_ms"], "cached_p95_ms": figures["p95_ms"], "cached_queries": figures["queries"]}
+
+
 def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, progress=None):
-    """Measure every scenario; returns the Results, the bare view's first."""
+    """Measure every scenario, rendered (the page cache off) and again from the
+    page cache; returns the Results, the bare view's first."""
     # A 404 asked for on purpose is not worth a log line per request.
     logging.getLogger("django.request").setLevel(logging.ERROR)
     results = []
-    with override_settings(ROOT_URLCONF=__name__, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+    with override_settings(ROOT_URLCONF=__name__, DEBUG=False, ALLOWED_HOSTS=["testserver"], PAGE_CACHE_SECONDS=0):
+        caches["default"].clear()
         client = Client(raise_request_exception=True)
         floor = None
         for name, group, address in scenarios(deep_page):
@@ -345,6 +360,8 @@ def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, prog
             try:
                 result.url = address()
                 figures = measure(client, result.url, requests)
+                if group != "floor" and figures["status"] == 200:
+                    figures.update(measure_cached(client, result.url, requests))
             except NotAvailable as reason:
                 result.available, result.note = False, f"not available ({reason})"
             except Exception as error:  # a page that fails is a finding, not a crash of the benchmark
@@ -380,6 +397,8 @@ def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, prog
             if result.available and result.p50_ms is not None and result.group != "download":
                 result.ratio_p50 = result.p50_ms / floor.p50_ms
                 result.ratio_p95 = result.p95_ms / floor.p95_ms
+                if result.cached_p95_ms is not None:
+                    result.cached_ratio_p95 = result.cached_p95_ms / floor.p95_ms
     return results
 
 
@@ -415,13 +434,13 @@ def format_table(results, baseline=None):
     """The results as a Markdown table; with BASELINE (scenario -> p95 ms), a
     column with each p95 as a multiple of the baseline's: the flat-cost
     figure when the baseline ran on a smaller corpus."""
-    header = ("scenario", "p50 ms", "p95 ms", "queries", "bytes", "p95/bare", "note")
+    header = ("scenario", "p50 ms", "p95 ms", "queries", "bytes", "p95/bare", "cached p95 ms", "cached/bare", "note")
     if baseline is not None:
         header = (*header[:-1], "p95/baseline", header[-1])
     rows = []
     for r in results:
         if not r.available:
-            rows.append((r.scenario, "", "", "", "", "", *([""] if baseline is not None else []), r.note))
+            rows.append((r.scenario, "", "", "", "", "", "", "", *([""] if baseline is not None else []), r.note))
             continue
         note = r.note
         if r.group == "download":
@@ -446,6 +465,8 @@ def format_table(results, baseline=None):
                 str(r.queries),
                 f"{r.size:,}",
                 f"{r.ratio_p95:.1f}" if r.ratio_p95 is not None else "",
+                f"{r.cached_p95_ms:.1f}" if r.cached_p95_ms is not None else "",
+                f"{r.cached_ratio_p95:.1f}" if r.cached_ratio_p95 is not None else "",
                 *([_versus(r, baseline)] if baseline is not None else []),
                 note,
             )
