@@ -58,6 +58,20 @@ def _upsert(table, keys, select, vendor):
     )
 
 
+def _join(table, alias, columns, condition, vendor):
+    """The rows of TABLE that match each changed row (CONDITION names the
+    changed row `r`). PostgreSQL: a LATERAL subquery that the planner cannot
+    flatten (OFFSET 0), so a statement always looks its changed rows up
+    through the index. As a plain join, a bulk load's statistics (always a
+    step behind a growing table) let the planner scan the whole table, once per
+    statement or once per changed row: the cost of every write then grew with
+    the library (osce_docs 0011). SQLite has no LATERAL, and its row triggers
+    join one row anyway."""
+    if vendor == "postgresql":
+        return f"CROSS JOIN LATERAL (SELECT {', '.join(columns)} FROM {table} {alias} WHERE {condition} OFFSET 0) {alias}"
+    return f"JOIN {table} {alias} ON {condition}"
+
+
 # --- what one change adds or takes away -------------------------------------
 # ROWS is the changed rows with a `sign` column: +1 for a row that came, -1 for
 # one that went (an update is both).
@@ -67,7 +81,8 @@ def _document_changes(rows, vendor):
     published = "r.status = 'published'"
     concerned = " UNION ".join(
         f"SELECT r.id, r.kind, r.sign, t.{state_col} AS state_id FROM {rows} r "
-        f"JOIN {table} t ON t.{doc_col} = r.id WHERE {published} AND t.{state_col} IS NOT NULL"
+        f"{_join(table, 't', [f't.{state_col}'], f't.{doc_col} = r.id', vendor)} "
+        f"WHERE {published} AND t.{state_col} IS NOT NULL"
         for table, (doc_col, state_col) in TIES.items()
     )
     return [
@@ -81,14 +96,16 @@ def _document_changes(rows, vendor):
         _upsert(
             TOPIC_COUNTS,
             ["topic_id"],
-            f"SELECT t.topic_id, SUM(r.sign) FROM {rows} r JOIN {TOPIC_LINKS} t ON t.document_id = r.id "
+            f"SELECT t.topic_id, SUM(r.sign) FROM {rows} r "
+            f"{_join(TOPIC_LINKS, 't', ['t.topic_id'], 't.document_id = r.id', vendor)} "
             f"WHERE {published} GROUP BY t.topic_id HAVING SUM(r.sign) <> 0",
             vendor,
         ),
         _upsert(
             RECOMMENDATION_COUNTS,
             ["status"],
-            f"SELECT r.status, SUM(r.sign) FROM {rows} r JOIN {RECOMMENDATIONS} x ON x.report_id = r.id "
+            f"SELECT r.status, SUM(r.sign) FROM {rows} r "
+            f"{_join(RECOMMENDATIONS, 'x', ['x.id'], 'x.report_id = r.id', vendor)} "
             "WHERE true GROUP BY r.status HAVING SUM(r.sign) <> 0",
             vendor,
         ),
@@ -102,7 +119,8 @@ def _tie_changes(source):
             _upsert(
                 STATE_COUNTS,
                 ["state_id", "kind"],
-                f"SELECT r.{state_col}, d.kind, SUM(r.sign) FROM {rows} r JOIN {DOCUMENTS} d ON d.id = r.{doc_col} "
+                f"SELECT r.{state_col}, d.kind, SUM(r.sign) FROM {rows} r "
+                f"{_join(DOCUMENTS, 'd', ['d.kind', 'd.status'], f'd.id = r.{doc_col}', vendor)} "
                 f"WHERE d.status = 'published' AND r.{state_col} IS NOT NULL "
                 f"AND NOT ({_tied_elsewhere(f'r.{doc_col}', f'r.{state_col}', source)}) "
                 f"GROUP BY r.{state_col}, d.kind HAVING SUM(r.sign) <> 0",
@@ -118,7 +136,8 @@ def _topic_link_changes(rows, vendor):
         _upsert(
             TOPIC_COUNTS,
             ["topic_id"],
-            f"SELECT r.topic_id, SUM(r.sign) FROM {rows} r JOIN {DOCUMENTS} d ON d.id = r.document_id "
+            f"SELECT r.topic_id, SUM(r.sign) FROM {rows} r "
+            f"{_join(DOCUMENTS, 'd', ['d.status'], 'd.id = r.document_id', vendor)} "
             "WHERE d.status = 'published' GROUP BY r.topic_id HAVING SUM(r.sign) <> 0",
             vendor,
         )
@@ -130,7 +149,8 @@ def _recommendation_changes(rows, vendor):
         _upsert(
             RECOMMENDATION_COUNTS,
             ["status"],
-            f"SELECT d.status, SUM(r.sign) FROM {rows} r JOIN {DOCUMENTS} d ON d.id = r.report_id "
+            f"SELECT d.status, SUM(r.sign) FROM {rows} r "
+            f"{_join(DOCUMENTS, 'd', ['d.status'], 'd.id = r.report_id', vendor)} "
             "WHERE true GROUP BY d.status HAVING SUM(r.sign) <> 0",
             vendor,
         )
@@ -184,23 +204,31 @@ RECOUNT = [
 ]
 
 
-def _postgresql_forward():
-    statements = []
+def postgresql_functions(create="CREATE"):
+    """The trigger functions, as (table, event, function name, CREATE statement)."""
     for table, name, columns, changes in WATCHED:
         for event in ("INSERT", "UPDATE", "DELETE"):
             function = f"osce_public_count_{name}_{event.lower()}"
             rows = _signed_rows(columns, event, lambda which: f"{which}_rows")
             body = " ".join(changes(rows, "postgresql"))
-            referencing = {
-                "INSERT": "NEW TABLE AS new_rows",
-                "DELETE": "OLD TABLE AS old_rows",
-                "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-            }[event]
-            statements += [
-                f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$",
-                f"CREATE TRIGGER {function} AFTER {event} ON {table} REFERENCING {referencing} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
-            ]
+            yield table, event, function, (
+                f"{create} FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
+            )
+
+
+def _postgresql_forward():
+    statements = []
+    for table, event, function, create in postgresql_functions():
+        referencing = {
+            "INSERT": "NEW TABLE AS new_rows",
+            "DELETE": "OLD TABLE AS old_rows",
+            "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        }[event]
+        statements += [
+            create,
+            f"CREATE TRIGGER {function} AFTER {event} ON {table} REFERENCING {referencing} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+        ]
     recount = "; ".join(RECOUNT)
     statements.append(
         f"CREATE FUNCTION osce_public_count_recount() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {recount}; RETURN NULL; END $$"
