@@ -347,13 +347,30 @@ class PostgreSQLEngine(_Engine):
             ],
         )
 
-        def tier(condition, params, estimate, n):
+        has_phrase = any(term.phrase for term in parsed.positive_terms)
+
+        def tier(condition, params, estimate, n, vector):
             if estimate > self.DENSE_FACTOR * limit:
                 sql = (
                     f"SELECT e.document_id AS id FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
                     f"WHERE {condition} AND d.status = 'published'{where} ORDER BY e.document_id DESC LIMIT %s"
                 )
                 return sql, [*params, *where_params, n]
+            if has_phrase:
+                # The index cannot tell word order: asked for a phrase it hands
+                # over every document holding its words, and each one's vector
+                # is read to check the positions (all of them, for a phrase of
+                # common words). Asked for the words only, it answers exactly,
+                # without reading a vector; those documents, newest first, then
+                # have the phrase checked one by one until N match.
+                sql = (
+                    f"SELECT m.id FROM (SELECT e.document_id AS id FROM {self.entry} e WHERE e.{vector} @@ {words} "
+                    f"ORDER BY e.document_id DESC OFFSET 0) m JOIN {self.document} d ON d.id = m.id "
+                    f"WHERE d.status = 'published'{where} "
+                    f"AND EXISTS (SELECT 1 FROM {self.entry} e WHERE e.document_id = m.id AND {condition}) "
+                    f"ORDER BY m.id DESC LIMIT %s"
+                )
+                return sql, [*words_params, *where_params, *params, n]
             sql = (
                 f"SELECT m.id FROM (SELECT e.document_id AS id FROM {self.entry} e WHERE {condition} "
                 f"OFFSET 0) m JOIN {self.document} d ON d.id = m.id "
@@ -362,9 +379,9 @@ class PostgreSQLEngine(_Engine):
             return sql, [*params, *where_params, n]
 
         parts = [
-            tier(*conditions[0], estimates[0], limit),
-            tier(*conditions[1], estimates[1], limit),
-            tier(*conditions[2], estimates[2], limit + 1),
+            tier(*conditions[0], estimates[0], limit, "vector_a"),
+            tier(*conditions[1], estimates[1], limit, "vector_ab"),
+            tier(*conditions[2], estimates[2], limit + 1, "vector"),
         ]
         sql = f"""
             WITH a_c AS ({parts[0][0]}), ab_c AS ({parts[1][0]}), all_c AS ({parts[2][0]}),
