@@ -350,27 +350,43 @@ class PostgreSQLEngine(_Engine):
         has_phrase = any(term.phrase for term in parsed.positive_terms)
 
         def tier(condition, params, estimate, n, vector):
+            if has_phrase:
+                # The planner cannot estimate a phrase (it multiplies its words'
+                # frequencies) and the index cannot tell word order: asked for a
+                # phrase, it hands over every document holding the words, and
+                # each one's vector is read to check the positions. So the index
+                # is asked for the words only (answered exactly, no vector read),
+                # and the phrase is checked in a form the planner cannot turn
+                # into an index condition or a join.
+                words_match = f"e.{vector} @@ {words}"
+                phrase_match = f"coalesce({condition}, false)"
+                if estimate > self.DENSE_FACTOR * limit:
+                    # Common words: newest first along the primary key, until N
+                    # match (the phrase hidden from the planner, which would
+                    # otherwise fetch every match of the words through the index).
+                    sql = (
+                        f"SELECT e.document_id AS id FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
+                        f"WHERE {phrase_match} AND d.status = 'published'{where} "
+                        f"ORDER BY e.document_id DESC LIMIT %s"
+                    )
+                    return sql, [*params, *where_params, n]
+                # Rarer words: every document holding them, newest first, each
+                # checked in turn (a LATERAL subquery that cannot be flattened)
+                # until N match.
+                sql = (
+                    f"SELECT m.id FROM (SELECT e.document_id AS id FROM {self.entry} e WHERE {words_match} "
+                    f"ORDER BY e.document_id DESC OFFSET 0) m CROSS JOIN LATERAL ("
+                    f"SELECT 1 FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
+                    f"WHERE e.document_id = m.id AND {phrase_match} AND d.status = 'published'{where} OFFSET 0) checked "
+                    f"ORDER BY m.id DESC LIMIT %s"
+                )
+                return sql, [*words_params, *params, *where_params, n]
             if estimate > self.DENSE_FACTOR * limit:
                 sql = (
                     f"SELECT e.document_id AS id FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
                     f"WHERE {condition} AND d.status = 'published'{where} ORDER BY e.document_id DESC LIMIT %s"
                 )
                 return sql, [*params, *where_params, n]
-            if has_phrase:
-                # The index cannot tell word order: asked for a phrase it hands
-                # over every document holding its words, and each one's vector
-                # is read to check the positions (all of them, for a phrase of
-                # common words). Asked for the words only, it answers exactly,
-                # without reading a vector; those documents, newest first, then
-                # have the phrase checked one by one until N match.
-                sql = (
-                    f"SELECT m.id FROM (SELECT e.document_id AS id FROM {self.entry} e WHERE e.{vector} @@ {words} "
-                    f"ORDER BY e.document_id DESC OFFSET 0) m JOIN {self.document} d ON d.id = m.id "
-                    f"WHERE d.status = 'published'{where} "
-                    f"AND EXISTS (SELECT 1 FROM {self.entry} e WHERE e.document_id = m.id AND {condition}) "
-                    f"ORDER BY m.id DESC LIMIT %s"
-                )
-                return sql, [*words_params, *where_params, *params, n]
             sql = (
                 f"SELECT m.id FROM (SELECT e.document_id AS id FROM {self.entry} e WHERE {condition} "
                 f"OFFSET 0) m JOIN {self.document} d ON d.id = m.id "

@@ -77,6 +77,27 @@ def test_a_quoted_phrase_matches_the_words_together_only():
     assert matching_titles('"domestic servitude"') == {"Decision"}
 
 
+@pytest.mark.parametrize("words_are_common", [False, True])
+def test_a_phrase_is_ranked_and_excluded_the_same_whether_its_words_are_rare_or_common(
+    words_are_common, monkeypatch, django_capture_on_commit_callbacks
+):
+    from osce_docs.search import PostgreSQLEngine
+
+    if words_are_common:
+        # Every tier read as for common words: newest first along the key, each document checked.
+        monkeypatch.setattr(PostgreSQLEngine, "DENSE_FACTOR", -1)
+    in_title = DecisionFactory(published=True, title="National referral mechanism review", summary="Short.")
+    in_summary = DecisionFactory(published=True, title="Review", summary="A national referral mechanism for victims.")
+    in_file = DecisionFactory(published=True, title="Annex", summary="Nothing.")
+    attach(in_file, pages=["Preface.", "The national referral mechanism."], capture=django_capture_on_commit_callbacks)
+    DecisionFactory(published=True, title="Mechanism national referral", summary="Referral, national, mechanism.")
+    DecisionFactory(title="National referral mechanism in a draft")
+
+    assert titles(search_documents('"national referral mechanism"')) == [in_title.title, in_summary.title, in_file.title]
+    assert titles(search_documents('"national referral mechanism" -review')) == [in_file.title]
+    assert titles(search_documents('"referral mechanism national"')) == []
+
+
 def test_a_minus_word_excludes():
     DecisionFactory(published=True, title="Child victims", summary="Sexual exploitation.")
     DecisionFactory(published=True, title="Child labour", summary="Labour exploitation.")
