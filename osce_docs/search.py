@@ -23,13 +23,15 @@ symbol, title and summary texts (PostgreSQL: the files' vectors are large,
 and reading two hundred of them would cost more than the rest of the search)
 or bm25 (SQLite, when few documents match)."""
 
+import contextlib
 import json
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connections
+from django.db import OperationalError, connections
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
@@ -719,6 +721,55 @@ def _facet_lists(rows):
     return facets
 
 
+class SearchTooSlow(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(using, milliseconds):
+    """Stop the queries inside after MILLISECONDS (SearchTooSlow): PostgreSQL's
+    statement_timeout for this transaction only, SQLite's progress handler."""
+    connection = connections[using]
+    if not milliseconds or connection.vendor not in {"postgresql", "sqlite"}:
+        yield
+        return
+    if connection.vendor == "postgresql":
+        from psycopg import pq
+        from psycopg.errors import QueryCanceled
+
+        # For this session until reset below: two short queries, no savepoint.
+        # (Stopped inside a transaction, the transaction is lost: search runs
+        # in autocommit, outside one.)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, false)",
+                [str(int(milliseconds))],
+            )
+            before = cursor.fetchone()[0]
+        try:
+            yield
+        except OperationalError as error:
+            if isinstance(error.__cause__, QueryCanceled):
+                raise SearchTooSlow from error
+            raise
+        finally:
+            if connection.connection.info.transaction_status != pq.TransactionStatus.INERROR:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, false)", [before])
+        return
+    connection.ensure_connection()
+    deadline = time.monotonic() + milliseconds / 1000
+    connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+    try:
+        yield
+    except OperationalError as error:
+        if "interrupted" in str(error) and time.monotonic() > deadline:
+            raise SearchTooSlow from error
+        raise
+    finally:
+        connection.connection.set_progress_handler(None, 0)
+
+
 def search_documents(query, *, filters=None, page=1, per_page=20, using="default"):
     """The search page's results for QUERY among published documents, ranked,
     with snippets and facet counts. FILTERS narrows them (kind, year,
@@ -734,7 +785,20 @@ def search_documents(query, *, filters=None, page=1, per_page=20, using="default
     limit = settings.SEARCH_CANDIDATES
     symbol_ids = _symbol_hit_ids(query, filters)
     with connections[using].cursor() as cursor:
-        ranked = engine.candidates(cursor, parsed, filters, limit)
+        # Only a phrase can make the engines read every document holding its
+        # words; words alone are read newest first or through the index, bounded.
+        has_phrase = any(term.phrase for term in parsed.positive_terms)
+        try:
+            with time_limit(using, settings.SEARCH_TIME_LIMIT_MS if has_phrase else 0):
+                ranked = engine.candidates(cursor, parsed, filters, limit)
+        except SearchTooSlow:
+            parsed.messages.append(
+                _(
+                    "This search took too long and was stopped. Try rarer words, fewer words, "
+                    "or the words without quotes, or narrow it with the filters."
+                )
+            )
+            return results
         all_matches = ranked[0][3] if ranked else 0
         symbol_set = set(symbol_ids)
         ordered = symbol_ids + [row[0] for row in ranked if row[0] not in symbol_set]

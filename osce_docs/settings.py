@@ -266,6 +266,10 @@ TASKS = {
 # whose text is read.
 SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 200)
 SEARCH_MAX_FILE_CHARS = env_int("SEARCH_MAX_FILE_CHARS", 200_000)
+# A search that has not found its candidates in this time is stopped with a
+# message (a phrase of common words in an unusual order can read every
+# document holding them), so one visitor's query cannot hold a worker.
+SEARCH_TIME_LIMIT_MS = env_int("SEARCH_TIME_LIMIT_MS", 5000)
 TEXT_EXTRACTION_MAX_BYTES = env_int("TEXT_EXTRACTION_MAX_BYTES", 100 * 1024 * 1024)
 
 # Security headers that hold in every environment.

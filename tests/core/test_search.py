@@ -2,6 +2,7 @@
 (tsvector), through the list entry point and the ranked search."""
 
 import datetime
+import time
 
 import pytest
 
@@ -390,3 +391,36 @@ class TestMalformedQueries:
 
     def test_a_long_query_is_cut_and_says_so(self):
         assert "first 500 characters" in parse_query("trafficking " * 600).messages[0]
+
+
+def _slow_candidates(self, cursor, parsed, filters, limit):
+    """A query that runs for seconds on either engine."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_sleep(5)")
+    else:
+        cursor.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) SELECT COUNT(*) FROM n")
+    return []
+
+
+@pytest.mark.django_db(transaction=True)  # as in production: search runs outside a transaction
+def test_a_phrase_search_that_takes_too_long_is_stopped_with_a_message_and_the_next_one_works(client, settings, monkeypatch):
+    from osce_docs.search import engine_for
+
+    DecisionFactory(published=True, title="Labour inspectors and trafficking")
+    settings.SEARCH_TIME_LIMIT_MS = 200
+    engine = type(engine_for())
+    original = engine.candidates
+    monkeypatch.setattr(engine, "candidates", _slow_candidates)
+
+    started = time.monotonic()
+    response = client.get("/search/", {"q": '"labour inspectors"'})
+
+    assert response.status_code == 200
+    assert time.monotonic() - started < 4
+    assert b"took too long and was stopped" in response.content
+    assert b"Labour inspectors and trafficking" not in response.content
+
+    monkeypatch.setattr(engine, "candidates", original)
+    assert titles(search_documents('"labour inspectors"')) == ["Labour inspectors and trafficking"]
