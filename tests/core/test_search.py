@@ -404,7 +404,9 @@ def _slow_candidates(self, cursor, parsed, filters, limit):
     return []
 
 
-@pytest.mark.django_db(transaction=True)  # as in production: search runs outside a transaction
+# As in production, search runs outside a transaction; the database is restored afterwards, as the
+# other transactional tests expect.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_phrase_search_that_takes_too_long_is_stopped_with_a_message_and_the_next_one_works(client, settings, monkeypatch):
     from osce_docs.search import engine_for
 
