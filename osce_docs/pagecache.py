@@ -113,10 +113,6 @@ def install_change_triggers(using="default"):
 # --- the middleware -----------------------------------------------------------
 
 
-def _cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
-
-
 def page_key(request, token):
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"page:{token}:{hashlib.sha256(address.encode()).hexdigest()}"
@@ -153,7 +149,7 @@ class PublicPageCacheMiddleware:
         if token is None:
             return self.get_response(request)
         key = page_key(request, token)
-        cache = _cache()
+        cache = caches["default"]
         response = cache.get(key)
         if response is not None:
             return response

@@ -92,6 +92,10 @@ class ParsedQuery:
     def positive_terms(self):
         return [term for clause in self.clauses for term in clause]
 
+    @property
+    def has_phrase(self):
+        return any(term.phrase for term in self.positive_terms)
+
 
 def _clean_query(text):
     text = unicodedata.normalize("NFC", str(text or ""))
@@ -349,10 +353,8 @@ class PostgreSQLEngine(_Engine):
             ],
         )
 
-        has_phrase = any(term.phrase for term in parsed.positive_terms)
-
         def tier(condition, params, estimate, n, vector):
-            if has_phrase:
+            if parsed.has_phrase:
                 # The planner cannot estimate a phrase (it multiplies its words'
                 # frequencies) and the index cannot tell word order: asked for a
                 # phrase, it hands over every document holding the words, and
@@ -787,9 +789,8 @@ def search_documents(query, *, filters=None, page=1, per_page=20, using="default
     with connections[using].cursor() as cursor:
         # Only a phrase can make the engines read every document holding its
         # words; words alone are read newest first or through the index, bounded.
-        has_phrase = any(term.phrase for term in parsed.positive_terms)
         try:
-            with time_limit(using, settings.SEARCH_TIME_LIMIT_MS if has_phrase else 0):
+            with time_limit(using, settings.SEARCH_TIME_LIMIT_MS if parsed.has_phrase else 0):
                 ranked = engine.candidates(cursor, parsed, filters, limit)
         except SearchTooSlow:
             parsed.messages.append(
