@@ -78,6 +78,11 @@ KIND_WEIGHTS = {
 # 2001 (the real ones are below 1,600), Ministerial Council numbers from 101
 # each year (real years have a few dozen).
 PC_FIRST, MC_FIRST, NUMBER_MAX = 2001, 101, 99_999
+# Four in five new decisions are the Permanent Council's, as in the real
+# corpus, unless its numbers (which never restart) would run out: then its
+# share shrinks so that its decisions still span every year.
+PC_SHARE = 0.8
+NEW_DECISION_SHARE = 0.82  # the rest are revisions, addenda and corrigenda
 
 # Real anti-trafficking vocabulary in the OSCE languages, beside the seed texts' words.
 VOCABULARY = {
@@ -407,6 +412,8 @@ class CorpusGenerator:
         self.stdout = stdout
         self.vocabulary = Vocabulary.build()
         self.counters = Counters()
+        expected_new_decisions = documents * KIND_WEIGHTS[DocumentKind.DECISION] * NEW_DECISION_SHARE
+        self.pc_share = min(PC_SHARE, (NUMBER_MAX - PC_FIRST) / max(expected_new_decisions, 1))
         self.reference = _reference()
         self.now = timezone.now()
         self.text_sink = None
@@ -537,7 +544,7 @@ class CorpusGenerator:
         rng, counters = self.rng, self.counters
         relations = []
         revision = addendum = corrigendum = None
-        if counters.recent_bases and rng.random() < 0.18:
+        if counters.recent_bases and rng.random() < 1 - NEW_DECISION_SHARE:
             base = rng.choice(counters.recent_bases)
             base_id, body, number, year, base_day, variants = base
             which = rng.choices(("revision", "addendum", "corrigendum"), weights=(5, 3, 2))[0]
@@ -552,7 +559,7 @@ class CorpusGenerator:
             relations.append(DocumentRelation(source_id=pk, kind=kind, target_id=base_id))
         else:
             year = None
-            body = Body.PERMANENT_COUNCIL if rng.random() < 0.8 and counters.pc_number <= NUMBER_MAX else Body.MINISTERIAL_COUNCIL
+            body = Body.PERMANENT_COUNCIL if rng.random() < self.pc_share and counters.pc_number <= NUMBER_MAX else Body.MINISTERIAL_COUNCIL
             if body == Body.PERMANENT_COUNCIL:
                 number = counters.pc_number
                 counters.pc_number += 1

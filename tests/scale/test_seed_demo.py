@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from alliance.models import AllianceEvent, AllianceStatement
-from decisions.models import CountryVisitReport, Decision, FollowUp, Recommendation
+from decisions.models import Body, CountryVisitReport, Decision, FollowUp, Recommendation
 from decisions.symbols import parse_symbol
 from osce_docs.models import Attachment, Document, DocumentKind, DocumentRelation, Status
 from tests.factories import AttachmentFactory, DecisionFactory
@@ -192,3 +192,17 @@ def test_a_failed_write_in_the_writer_thread_stops_the_generator_with_its_error(
     with pytest.raises(RuntimeError, match="disk full"):
         demo.generate_demo_corpus(documents=100, seed=5, text_kb=0, chunk_size=10, threaded=True)
     assert not Document.objects.filter(synthetic=True).exists()
+
+
+def test_permanent_council_decisions_span_every_period_even_when_its_numbers_are_scarce(monkeypatch):
+    # At a million documents the Council's numbers would run out a fifth of
+    # the way through the years; shrink the number space to see that here.
+    from osce_docs import demo
+
+    monkeypatch.setattr(demo, "NUMBER_MAX", demo.PC_FIRST + 40)
+    seed("--documents", "600", "--seed", "3")
+    council = Decision.objects.filter(synthetic=True, body=Body.PERMANENT_COUNCIL, revision=None, addendum=None, corrigendum=None)
+    years = sorted(council.values_list("adopted_on__year", flat=True))
+    assert 0 < len(years) <= 41
+    assert years[0] < demo.FIRST_YEAR + 10
+    assert years[-1] > demo.LAST_YEAR - 10
