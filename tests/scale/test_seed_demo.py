@@ -206,3 +206,15 @@ def test_permanent_council_decisions_span_every_period_even_when_its_numbers_are
     assert 0 < len(years) <= 41
     assert years[0] < demo.FIRST_YEAR + 10
     assert years[-1] > demo.LAST_YEAR - 10
+
+
+def test_statistics_are_refreshed_each_time_the_corpus_doubles_during_a_load(monkeypatch):
+    # PostgreSQL keeps the plans of the count triggers until statistics change;
+    # plans made on near-empty tables would scan whole tables per row.
+    from osce_docs import demo
+
+    written_when_refreshed = []
+    monkeypatch.setattr(demo, "FIRST_STATISTICS_AT", 50)
+    monkeypatch.setattr(demo, "refresh_statistics", lambda: written_when_refreshed.append(Document.objects.filter(synthetic=True).count()))
+    demo.generate_demo_corpus(documents=300, seed=2, text_kb=0.5, chunk_size=40, threaded=False)
+    assert written_when_refreshed == [80, 120, 200]
