@@ -2,14 +2,18 @@
 `limit` addresses: the lists, countries and topics, and every published
 document's page in pages of consecutive ids."""
 
+import datetime
 import math
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import escape
 
 from .models import Document, State, Topic
+from .reversing import reverse_slug
 from .views import PublishedMixin
 
 
@@ -53,15 +57,19 @@ class DocumentSitemap(PublishedMixin, Sitemap):
     limit = 2000
 
     def items(self):
-        # get_absolute_url needs only kind and slug.
-        return self.published(Document).only("pk", "kind", "slug", "updated_at")
+        # Rows, not models: a page holds up to 2,000 of them, and building a
+        # model each was a fifth of its time.
+        return self.published(Document).values_list("kind", "slug", "updated_at", named=True)
 
     @property
     def paginator(self):
         return IdRangePaginator(self.items(), self.limit)
 
-    def lastmod(self, document):
-        return document.updated_at
+    def location(self, row):
+        return reverse_slug(Document.DETAIL_URL_NAMES[row.kind], row.slug)
+
+    def lastmod(self, row):
+        return row.updated_at
 
     def get_latest_lastmod(self):
         # The index would read every document for it: it gives none for this section.
@@ -109,3 +117,45 @@ sitemaps = {
     "topics": TopicSitemap,
     "documents": DocumentSitemap,
 }
+
+
+class UrlsetTemplate:
+    """django.contrib.sitemaps' sitemap.xml, written in Python.
+
+    A section page holds up to 2,000 addresses; through the template engine
+    (four lookups, an `if` and a localised date filter per address) that was
+    about 170 ms a page, 90% of its time. Given to the section view as its
+    `template_name`: TemplateResponse renders any object with `render()`."""
+
+    HEAD = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+    )
+
+    def render(self, context=None, request=None):
+        zone = timezone.get_current_timezone()
+        return "".join([self.HEAD, *(self.url(url, zone) for url in context["urlset"]), "</urlset>\n"])
+
+    @staticmethod
+    def day(value, zone):
+        # As the template's `date:"Y-m-d"`: an aware time on the site's clock.
+        if isinstance(value, datetime.datetime):
+            if timezone.is_aware(value):
+                value = value.astimezone(zone)
+            value = value.date()
+        return value.isoformat()
+
+    def url(self, url, zone):
+        parts = [f"<url><loc>{escape(url['location'])}</loc>"]
+        if url.get("lastmod"):
+            parts.append(f"<lastmod>{self.day(url['lastmod'], zone)}</lastmod>")
+        if url.get("changefreq"):
+            parts.append(f"<changefreq>{escape(url['changefreq'])}</changefreq>")
+        if url.get("priority"):
+            parts.append(f"<priority>{escape(url['priority'])}</priority>")
+        parts.extend(
+            f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}" href="{escape(alternate["location"])}"/>'
+            for alternate in url.get("alternates", ())
+        )
+        parts.append("</url>\n")
+        return "".join(parts)

@@ -1,11 +1,14 @@
 """The shared public pages: home, search, countries, topics, robots, sitemap, feeds."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from decisions.models import FollowUpStatus
+from osce_docs.models import Document
 from tests.factories import (
     DecisionFactory,
     EventFactory,
@@ -224,6 +227,43 @@ class TestFeedsSitemapRobots:
         assert in_page and all(d.get_absolute_url() in page for d in in_page)
         assert client.get(f"/sitemap-documents.xml?p={last_page + 1}").status_code == 404
         assert client.get("/sitemap-documents.xml?p=x").status_code == 404
+
+    def test_sitemap_sections_say_what_djangos_sitemap_template_says(self, client):
+        import xml.etree.ElementTree as ET
+
+        from django.template.loader import render_to_string
+
+        from osce_docs.sitemaps import UrlsetTemplate
+
+        DecisionFactory.create_batch(3, published=True)
+        urlset = [
+            {"location": "http://testserver/a?x=1&y=<2>", "lastmod": None, "changefreq": "weekly", "priority": "0.8"},
+            {
+                "location": "http://testserver/b/",
+                "lastmod": datetime.datetime(2026, 1, 31, 23, 30, tzinfo=datetime.timezone.utc),
+                "changefreq": None,
+                "priority": "",
+                "alternates": [{"lang_code": "fr", "location": "http://testserver/fr/b/"}],
+            },
+            {"location": "http://testserver/c/", "lastmod": datetime.date(2025, 5, 1), "changefreq": "", "priority": ""},
+        ]
+
+        def entries(xml):
+            ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+            return [
+                [(child.tag, (child.text or "").strip(), sorted(child.attrib.items())) for child in url]
+                for url in ET.fromstring(xml.encode()).findall("s:url", ns)
+            ]
+
+        ours = UrlsetTemplate().render({"urlset": urlset})
+        djangos = render_to_string("sitemap.xml", {"urlset": urlset})
+        assert entries(ours) == entries(djangos)
+        assert "<lastmod>2026-02-01</lastmod>" in ours  # 23:30 UTC is the next day in Vienna
+        response = client.get("/sitemap-documents.xml")
+        assert response["Content-Type"] == "application/xml"
+        assert len(ET.fromstring(response.content).findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url")) == (
+            Document.objects.published().count()
+        )
 
     def test_robots_txt_points_at_the_sitemap(self, client):
         response = client.get("/robots.txt")
