@@ -166,7 +166,7 @@ class CountryDetailView(PublishedMixin, DetailView):
     model = State
     template_name = "osce_docs/country_detail.html"
     context_object_name = "country"
-    section_limit = 20
+    section_limit = 10
 
     def get_object(self, queryset=None):
         return get_object_or_404(State.objects.with_counts_by_kind(), iso2=self.kwargs["iso2"].upper())
