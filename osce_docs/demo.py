@@ -7,9 +7,9 @@ relations, attached-file rows hang off them and go with them), so
 ``clear_demo_corpus`` removes exactly what ``generate_demo_corpus`` made.
 
 Speed: the rows are built in chunks and inserted by ``insert_rows`` (COPY on
-PostgreSQL, elsewhere the batched INSERT ``bulk_create`` uses underneath,
-which also takes the per-kind tables of the multi-table models that
-``bulk_create`` refuses). Document ids are
+PostgreSQL, one prepared INSERT run for every row elsewhere), which unlike
+``bulk_create`` also takes the per-kind tables of the multi-table models, and
+leaves the SQL and the values' adaptation to the driver. Document ids are
 assigned here, so a chunk's children, relations and files need no
 round-trip to learn them. Chunks are built in one thread and written in
 another (ChunkWriter), so that the database's own work overlaps Python's.
@@ -290,31 +290,40 @@ def ensure_shared_files(vocabulary):
 # --- generation ---------------------------------------------------------------
 
 
-# Fields whose Python value is what the database stores: COPY takes them as
-# they are; the others go through the field (files, auto_now dates, JSON).
+# Fields whose Python value the database driver stores as Django would: the
+# rows take them as they are; the others go through the field (files,
+# auto_now dates, and on SQLite dates, which Django stores as text).
 PLAIN_FIELD_TYPES = {
-    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "DateField",
-    "DateTimeField", "ForeignKey", "IntegerField", "OneToOneField", "PositiveIntegerField",
-    "PositiveSmallIntegerField", "SlugField", "SmallIntegerField", "TextField", "URLField",
+    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "ForeignKey",
+    "IntegerField", "OneToOneField", "PositiveIntegerField", "PositiveSmallIntegerField", "SlugField",
+    "SmallIntegerField", "TextField", "URLField",
 }  # fmt: skip
+PLAIN_ON_POSTGRESQL = {"DateField", "DateTimeField"}
 
 
-def _reads_plainly(field):
-    return field.get_internal_type() in PLAIN_FIELD_TYPES and not (
+def _reader(field):
+    plain = PLAIN_FIELD_TYPES | (PLAIN_ON_POSTGRESQL if connection.vendor == "postgresql" else set())
+    if field.get_internal_type() in plain and not (
         getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    )
+    ):
+        return operator.attrgetter(field.attname)
+    return functools.partial(_prepared_value, field)
+
+
+def _prepared_value(field, obj):
+    return field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
 def insert_rows(model, objs):
     """Insert OBJS into MODEL's own table (for a multi-table child, not its
     parent's), with the ids they carry or, without, the database's.
 
-    PostgreSQL takes them by COPY: psycopg writes each row in C, where
-    Django's bulk INSERT prepares and adapts every value in Python (a third of
-    the generator's time). Triggers, statement-level ones with their
-    transition tables included, fire the same for COPY as for INSERT. Other
-    databases get the batched INSERT `bulk_create` uses underneath (which
-    itself refuses multi-table children)."""
+    Django's bulk INSERT compiles SQL and prepares every value in Python,
+    half of the generator's time; here each value is read once and the
+    driver does the rest in C: COPY on PostgreSQL, `executemany` of one
+    prepared INSERT elsewhere. Triggers (PostgreSQL's statement-level ones
+    with their transition tables included) fire the same as for
+    `bulk_create`, which besides refuses multi-table children."""
     if not objs:
         return
     fields = [
@@ -322,27 +331,20 @@ def insert_rows(model, objs):
         for field in model._meta.local_concrete_fields
         if not (field.primary_key and getattr(objs[0], field.attname) is None)
     ]
-    if connection.vendor != "postgresql":
-        size = max(1, min(BATCH, connection.ops.bulk_batch_size(fields, objs)))
-        for start in range(0, len(objs), size):
-            model._base_manager._insert(objs[start : start + size], fields=fields)
-        return
-    readers = [
-        operator.attrgetter(field.attname)
-        if _reads_plainly(field)
-        else functools.partial(_prepared_value, field)
-        for field in fields
-    ]
+    readers = [_reader(field) for field in fields]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    table, columns = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([read(obj) for read in readers])
-
-
-def _prepared_value(field, obj):
-    return field.get_db_prep_save(field.pre_save(obj, True), connection)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for obj in objs:
+                    copy.write_row([read(obj) for read in readers])
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+                [[read(obj) for read in readers] for obj in objs],
+            )
 
 
 @dataclass
