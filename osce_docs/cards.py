@@ -75,8 +75,16 @@ def document_facts(document):
         "country": country.name if country else getattr(document, "card_country", "") or "",
         "place": getattr(document, "place", "") or getattr(document, "venue", ""),
         "summary": document.summary,
-        "topics": [(topic.get_absolute_url(), topic.name) for topic in document.topics.all()],
+        "topics": card_topics(document),
     }
+
+
+def card_topics(document):
+    """A document's topics as (address, name): those for_cards() fetched with
+    it, or else (a document from elsewhere) read now."""
+    if hasattr(document, "card_topics"):
+        return document.card_topics
+    return [(topic.get_absolute_url(), topic.name) for topic in document.topics.all()]
 
 
 DOCUMENT_CARD = """<article class="card" aria-labelledby="card-{pk}">

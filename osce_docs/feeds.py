@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .cards import card_topics
 from .models import Document
 from .views import PublishedMixin
 
@@ -32,7 +33,7 @@ class DocumentFeedMixin:
         return as_datetime(item.published_on)
 
     def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()]
+        return [name for _address, name in card_topics(item)]
 
 
 class LatestDocumentsFeed(PublishedMixin, DocumentFeedMixin, Feed):

@@ -172,6 +172,20 @@ class Status(models.TextChoices):
 
 
 class DocumentQuerySet(models.QuerySet):
+    # Set by for_cards(): the documents fetched get their `card_topics`.
+    _with_card_topics = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_card_topics = self._with_card_topics
+        return clone
+
+    def _fetch_all(self):
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        if self._with_card_topics and not fetched and self._iterable_class is models.query.ModelIterable:
+            attach_card_topics(self._result_cache)
+
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
@@ -216,8 +230,10 @@ class DocumentQuerySet(models.QuerySet):
         )
 
     def for_cards(self):
-        """What a document card shows, in a fixed number of queries."""
-        queryset = self.prefetch_related("topics")
+        """What a document card shows, in a fixed number of queries: the
+        documents fetched come with their `card_topics` (attach_card_topics)."""
+        queryset = self._chain()
+        queryset._with_card_topics = True
         if self.model is Document:
             queryset = queryset.annotate(card_symbol=F("decision__symbol"))
         return queryset
@@ -379,6 +395,25 @@ class Document(models.Model):
         """The subclass instance (Decision, CountryVisitReport, ...)."""
         model = self.model_for_kind(self.kind)
         return model.objects.get(pk=self.pk) if model else self
+
+
+def attach_card_topics(documents):
+    """Give each of DOCUMENTS `card_topics`: its topics as (address, name), by
+    name, read in one query of plain rows. prefetch_related("topics") did the
+    same with a related manager, a queryset and a model for every link: a third
+    of a list page's 15 ms."""
+    by_document = {}
+    if documents:
+        rows = (
+            Document.topics.through.objects.filter(document_id__in=[document.pk for document in documents])
+            .order_by("topic__name", "topic_id")
+            .values_list("document_id", "topic__slug", "topic__name")
+        )
+        for document_id, slug, name in rows:
+            by_document.setdefault(document_id, []).append((reverse_slug("core:topic_detail", slug), name))
+    for document in documents:
+        document.card_topics = by_document.get(document.pk, [])
+    return documents
 
 
 class DocumentCountQuerySet(models.QuerySet):

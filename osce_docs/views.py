@@ -4,7 +4,6 @@ osce_docs/search_views.py.)"""
 
 import datetime
 
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -24,6 +23,7 @@ from .models import (
     RecommendationCount,
     State,
     Topic,
+    attach_card_topics,
 )
 from .pagination import WindowPaginator
 
@@ -123,7 +123,7 @@ class HomeView(PublishedMixin, TemplateView):
         latest = list(
             documents.cards(*(documents.of_kind(kind).newest_ids(self.latest_per_kind) for kind in DocumentKind.values))
         )
-        prefetch_related_objects(latest, "topics")
+        attach_card_topics(latest)
         latest = newest_first(latest)
         context.update(
             counts={
@@ -217,7 +217,7 @@ class CountryDetailView(PublishedMixin, DetailView):
                 self.newest_ids(DocumentKind.STATEMENT, "named"),
             )
         )
-        prefetch_related_objects([*reports, *others], "topics")
+        attach_card_topics([*reports, *others])
         others = newest_first(others)
         context.update(
             section_limit=limit,

@@ -87,6 +87,19 @@ class TestCards:
             decision.get_absolute_url(),
         )
 
+    def test_cards_fetched_together_show_their_topics_by_name_from_one_query(self, django_assert_num_queries):
+        water, air = TopicFactory(name="Water", slug="water"), TopicFactory(name="Air", slug="air")
+        both = DecisionFactory(published=True, topics=[water, air])
+        none = DecisionFactory(published=True, topics=[])
+        with django_assert_num_queries(2):  # the documents, then every link's topic
+            documents = {document.pk: document for document in Document.objects.for_cards().filter(pk__in=[both.pk, none.pk])}
+            shown = {pk: document_facts(document)["topics"] for pk, document in documents.items()}
+        assert shown == {both.pk: [("/topics/air/", "Air"), ("/topics/water/", "Water")], none.pk: []}
+        # A document not fetched for cards still shows its topics.
+        assert document_facts(Document.objects.get(pk=both.pk))["topics"] == shown[both.pk]
+        # Rows that are not documents are left as they are.
+        assert list(Document.objects.for_cards().filter(pk=both.pk).values_list("pk", flat=True)) == [both.pk]
+
 
 @pytest.mark.django_db
 class TestRecommendationFacts:
