@@ -449,6 +449,8 @@ class PostgreSQLEngine(_Engine):
 class SQLiteEngine(_Engine):
     vendor = "sqlite"
     fts = "osce_search_fts"
+    # The symbol, title and summary texts alone, for the first two tiers (0012).
+    head_fts = "osce_search_head_fts"
     page_fts = "osce_search_page_fts"
     # bm25 column weights: symbol and title, summary texts, files.
     weights = "10.0, 4.0, 1.0"
@@ -463,11 +465,11 @@ class SQLiteEngine(_Engine):
     def _excluding(self, parsed):
         return "".join(f" NOT {self._term(term)}" for term in parsed.excluded)
 
-    def query(self, parsed, columns=None):
+    def query(self, parsed, columns=None, *, excluding=True):
         positive = self._positive(parsed.clauses)
         if columns:
             positive = "{" + " ".join(columns) + "} : (" + positive + ")"
-        return "(" + positive + ")" + self._excluding(parsed)
+        return "(" + positive + ")" + (self._excluding(parsed) if excluding else "")
 
     def any_term(self, parsed):
         return " OR ".join(self._term(term) for term in parsed.positive_terms)
@@ -491,17 +493,25 @@ class SQLiteEngine(_Engine):
 
         # The FTS table drives (CROSS JOIN keeps it outer) in rowid order, so
         # LIMIT stops the scan after LIMIT published matches.
-        def tier(match, n):
+        def tier(fts, match, n, excluded=("", [])):
             sql = (
-                f"SELECT {self.fts}.rowid AS id FROM {self.fts} CROSS JOIN {self.document} d "
-                f"WHERE {self.fts} MATCH %s AND d.id = {self.fts}.rowid AND d.status = 'published'{where} "
-                f"ORDER BY {self.fts}.rowid DESC LIMIT %s"
+                f"SELECT {fts}.rowid AS id FROM {fts} CROSS JOIN {self.document} d "
+                f"WHERE {fts} MATCH %s AND d.id = {fts}.rowid AND d.status = 'published'{where}{excluded[0]} "
+                f"ORDER BY {fts}.rowid DESC LIMIT %s"
             )
-            return sql, [match, *where_params, n]
+            return sql, [match, *where_params, *excluded[1], n]
 
-        a_sql, a_params = tier(self.query(parsed, ["a_text"]), limit)
-        ab_sql, ab_params = tier(self.query(parsed, ["a_text", "b_text"]), limit)
-        all_sql, all_params = tier(self.query(parsed), limit + 1)
+        # The head index holds no file text: an excluded word is looked for
+        # in everything.
+        excluded = ("", [])
+        if parsed.excluded:
+            exclusion, exclusion_params = self.exclusion_sql(parsed)
+            excluded = (f" AND d.id NOT IN ({exclusion})", exclusion_params)
+        a_match = self.query(parsed, ["a_text"], excluding=False)
+        ab_match = self.query(parsed, ["a_text", "b_text"], excluding=False)
+        a_sql, a_params = tier(self.head_fts, a_match, limit, excluded)
+        ab_sql, ab_params = tier(self.head_fts, ab_match, limit, excluded)
+        all_sql, all_params = tier(self.fts, self.query(parsed), limit + 1)
         sql = f"""
             WITH a_c AS ({a_sql}), ab_c AS ({ab_sql}), all_c AS ({all_sql}),
             tiers AS (

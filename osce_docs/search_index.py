@@ -133,6 +133,11 @@ def search_index_update(document_id, *, with_files=False):
         SearchEntry.objects.filter(document_id=document_id).update(a_text=entry.a_text, b_text=entry.b_text)
 
 
+# SQLite's FTS5 indexes (osce_docs migrations 0005 and 0012): every text,
+# the symbol, title and summary texts alone, the files' pages.
+SQLITE_FTS_TABLES = ("osce_search_fts", "osce_search_head_fts", "osce_search_page_fts")
+
+
 def search_index_optimize(using="default"):
     """Merge the engines' index structures after many writes: FTS5 'optimize'
     on SQLite (a search costs a lookup per segment, and bulk inserts leave
@@ -143,8 +148,8 @@ def search_index_optimize(using="default"):
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("INSERT INTO osce_search_fts(osce_search_fts) VALUES ('optimize')")
-            cursor.execute("INSERT INTO osce_search_page_fts(osce_search_page_fts) VALUES ('optimize')")
+            for table in SQLITE_FTS_TABLES:
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         elif connection.vendor == "postgresql":
             for table in ("osce_docs_searchentry", "osce_docs_attachmentpage", "osce_docs_document"):
                 cursor.execute(f"ANALYZE {table}")

@@ -106,6 +106,16 @@ def test_a_minus_word_excludes():
     assert titles(search_documents("child -labour")) == ["Child victims"]
 
 
+def test_a_minus_word_found_only_in_a_file_excludes_a_document_whose_title_matches(django_capture_on_commit_callbacks):
+    annexed = DecisionFactory(published=True, title="Decision on shelters", summary="Short.")
+    attach(annexed, pages=["An annex on labour inspections."], capture=django_capture_on_commit_callbacks)
+    DecisionFactory(published=True, title="Shelters for victims", summary="Short.")
+    assert titles(search_documents("shelters -inspections")) == ["Shelters for victims"]
+    assert matching_titles("shelters -inspections") == {"Shelters for victims"}
+    # Without the exclusion both are found.
+    assert set(titles(search_documents("shelters"))) == {"Decision on shelters", "Shelters for victims"}
+
+
 def test_or_accepts_either_word():
     DecisionFactory(published=True, title="Forced begging")
     DecisionFactory(published=True, title="Organ removal")

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from osce_docs.models import Document
-from osce_docs.search_index import BATCH_SIZE, search_index_documents, search_index_optimize
+from osce_docs.search_index import BATCH_SIZE, SQLITE_FTS_TABLES, search_index_documents, search_index_optimize
 
 
 class Command(BaseCommand):
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{total} documents indexed")
         if fts and connection.vendor == "sqlite":
             with connection.cursor() as cursor:
-                cursor.execute("INSERT INTO osce_search_fts(osce_search_fts) VALUES ('rebuild')")
-                cursor.execute("INSERT INTO osce_search_page_fts(osce_search_page_fts) VALUES ('rebuild')")
+                for table in SQLITE_FTS_TABLES:
+                    cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
         search_index_optimize()
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {total} documents."))
