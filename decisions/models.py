@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from osce_docs.history import AuditedHistory
 from osce_docs.languages import language_choices
-from osce_docs.models import Document, DocumentKind, DocumentQuerySet, SpecialRepresentative, State, Status
+from osce_docs.models import (
+    AttachingQuerySet,
+    Document,
+    DocumentKind,
+    DocumentQuerySet,
+    SpecialRepresentative,
+    State,
+    Status,
+)
 from osce_docs.reversing import reverse_slug
 
 from .symbols import SymbolError, format_symbol
@@ -283,7 +291,7 @@ class FollowUpStatus(models.TextChoices):
     NO_INFORMATION = "no_information", _("no information")
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(AttachingQuerySet):
     def published(self):
         """Recommendations of published reports: the only ones the public sees."""
         return self.filter(report__status=Status.PUBLISHED)
@@ -303,8 +311,8 @@ class RecommendationQuerySet(models.QuerySet):
     def for_listing(self):
         """With their report, its country and representative, the latest
         follow-up status and every follow-up in date order: a fixed number of queries."""
-        return self.select_related("report", "report__country", "report__representative").prefetch_related(
-            models.Prefetch("follow_ups", queryset=FollowUp.objects.select_related("source"))
+        return self.select_related("report", "report__country", "report__representative").attaching(
+            attach_listed_follow_ups
         )
 
     def search(self, query):
@@ -313,6 +321,30 @@ class RecommendationQuerySet(models.QuerySet):
 
         return filter_recommendations(self, query)
 
+
+
+def attach_listed_follow_ups(recommendations):
+    """Give each of RECOMMENDATIONS `listed_follow_ups`: its follow-ups in date
+    order as (assessed on, status, note, source), the source a published
+    document's (address, title) or None, read in one query of plain rows."""
+    by_recommendation = {}
+    if recommendations:
+        rows = (
+            FollowUp.objects.filter(recommendation_id__in=[recommendation.pk for recommendation in recommendations])
+            .order_by("assessed_on", "pk")
+            .values_list(
+                "recommendation_id", "assessed_on", "status", "note",
+                "source__status", "source__kind", "source__slug", "source__title",
+            )  # fmt: skip
+        )
+        for recommendation_id, assessed_on, status, note, source_status, kind, slug, title in rows:
+            source = None
+            if source_status == Status.PUBLISHED:
+                source = (reverse_slug(Document.DETAIL_URL_NAMES[kind], slug), title)
+            by_recommendation.setdefault(recommendation_id, []).append((assessed_on, status, note, source))
+    for recommendation in recommendations:
+        recommendation.listed_follow_ups = by_recommendation.get(recommendation.pk, [])
+    return recommendations
 
 
 class _ReportKey(F):

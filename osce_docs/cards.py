@@ -126,6 +126,24 @@ def document_card(document, heading="h2", summary_words=40):
 # --- a recommendation -----------------------------------------------------
 
 
+def listed_follow_ups(recommendation):
+    """A recommendation's follow-ups as (assessed on, status, note, source):
+    those for_listing() fetched with it, or else read now."""
+    if hasattr(recommendation, "listed_follow_ups"):
+        return recommendation.listed_follow_ups
+    return [
+        (
+            follow_up.assessed_on,
+            follow_up.status,
+            follow_up.note,
+            (follow_up.source.get_absolute_url(), follow_up.source.title)
+            if follow_up.source_id and follow_up.source.is_published
+            else None,
+        )
+        for follow_up in recommendation.follow_ups.all()
+    ]
+
+
 def recommendation_facts(recommendation, with_report=True):
     """What a recommendation shows, from `Recommendation.objects.for_listing()`
     (its report, country and Special Representative, latest status and
@@ -135,19 +153,16 @@ def recommendation_facts(recommendation, with_report=True):
 
     statuses = labels(FollowUpStatus)
     latest_status = getattr(recommendation, "latest_status", None)
-    follow_ups = []
-    for follow_up in recommendation.follow_ups.all():
-        source = follow_up.source if follow_up.source_id else None
-        published_source = source is not None and source.is_published
-        follow_ups.append(
-            {
-                "date": precise_date(follow_up.assessed_on),
-                "status": statuses.get(follow_up.status, follow_up.status),
-                "note": follow_up.note,
-                "source_url": source.get_absolute_url() if published_source else "",
-                "source_title": source.title if published_source else "",
-            }
-        )
+    follow_ups = [
+        {
+            "date": precise_date(assessed_on),
+            "status": statuses.get(status, status),
+            "note": note,
+            "source_url": source[0] if source else "",
+            "source_title": source[1] if source else "",
+        }
+        for assessed_on, status, note, source in listed_follow_ups(recommendation)
+    ]
     facts = {
         "pk": str(recommendation.pk),
         "number": str(recommendation.number),

@@ -171,21 +171,34 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("published")
 
 
-class DocumentQuerySet(models.QuerySet):
-    # Set by for_cards(): the documents fetched get their `card_topics`.
-    _with_card_topics = False
+class AttachingQuerySet(models.QuerySet):
+    """A QuerySet that hands the models it fetches to functions that attach
+    what a list shows of their related rows, each in one query of plain rows
+    (`attaching()`). prefetch_related builds a related manager, a queryset
+    and a model for every link: a third of a list page's 15 ms for the cards'
+    topics."""
+
+    _attachers = ()
+
+    def attaching(self, attacher):
+        queryset = self._chain()
+        queryset._attachers = (*self._attachers, attacher)
+        return queryset
 
     def _clone(self):
         clone = super()._clone()
-        clone._with_card_topics = self._with_card_topics
+        clone._attachers = self._attachers
         return clone
 
     def _fetch_all(self):
         fetched = self._result_cache is not None
         super()._fetch_all()
-        if self._with_card_topics and not fetched and self._iterable_class is models.query.ModelIterable:
-            attach_card_topics(self._result_cache)
+        if self._attachers and not fetched and self._iterable_class is models.query.ModelIterable:
+            for attacher in self._attachers:
+                attacher(self._result_cache)
 
+
+class DocumentQuerySet(AttachingQuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
@@ -232,8 +245,7 @@ class DocumentQuerySet(models.QuerySet):
     def for_cards(self):
         """What a document card shows, in a fixed number of queries: the
         documents fetched come with their `card_topics` (attach_card_topics)."""
-        queryset = self._chain()
-        queryset._with_card_topics = True
+        queryset = self.attaching(attach_card_topics)
         if self.model is Document:
             queryset = queryset.annotate(card_symbol=F("decision__symbol"))
         return queryset
@@ -399,9 +411,7 @@ class Document(models.Model):
 
 def attach_card_topics(documents):
     """Give each of DOCUMENTS `card_topics`: its topics as (address, name), by
-    name, read in one query of plain rows. prefetch_related("topics") did the
-    same with a related manager, a queryset and a model for every link: a third
-    of a list page's 15 ms."""
+    name, read in one query of plain rows."""
     by_document = {}
     if documents:
         rows = (
