@@ -117,3 +117,25 @@ def test_healthz_leaves_no_probe_file_behind(client, settings):
     client.get("/healthz")
     probe_folder = Path(settings.MEDIA_ROOT) / health.PROBE_FOLDER
     assert list(probe_folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("workers, expected", [(None, "0"), ("2", "2")])
+def test_postgresql_connections_start_without_parallel_workers_unless_configured(workers, expected):
+    env = {"DATABASE_URL": "postgres://someone@db.example.org:5432/library"}
+    if workers is not None:
+        env["DATABASE_PARALLEL_WORKERS"] = workers
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"-c max_parallel_workers_per_gather={expected}"
+
+
+def test_the_database_in_use_runs_queries_without_parallel_workers_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"
+    else:
+        assert "options" not in connection.settings_dict.get("OPTIONS", {})
