@@ -69,7 +69,6 @@ LAST_DAY = datetime.date(LAST_YEAR, 12, 31)
 DRAFT_SHARE = 0.05
 CHUNK = 2000
 FIRST_STATISTICS_AT = 4000  # documents written; then at each doubling
-BATCH = 1000
 
 # Share of each kind in the corpus (the real one is mostly decisions).
 KIND_WEIGHTS = {

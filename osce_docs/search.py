@@ -354,38 +354,29 @@ class PostgreSQLEngine(_Engine):
         )
 
         def tier(condition, params, estimate, n, vector):
+            dense = estimate > self.DENSE_FACTOR * limit
             if parsed.has_phrase:
                 # The planner cannot estimate a phrase (it multiplies its words'
                 # frequencies) and the index cannot tell word order: asked for a
                 # phrase, it hands over every document holding the words, and
-                # each one's vector is read to check the positions. So the index
-                # is asked for the words only (answered exactly, no vector read),
-                # and the phrase is checked in a form the planner cannot turn
-                # into an index condition or a join.
-                words_match = f"e.{vector} @@ {words}"
-                phrase_match = f"coalesce({condition}, false)"
-                if estimate > self.DENSE_FACTOR * limit:
-                    # Common words: newest first along the primary key, until N
-                    # match (the phrase hidden from the planner, which would
-                    # otherwise fetch every match of the words through the index).
+                # each one's vector is read to check the positions. So the phrase
+                # is checked in a form the planner cannot turn into an index
+                # condition or a join; common words are then walked newest first
+                # (below), rarer ones asked of the index by the words only
+                # (answered exactly, no vector read), and each of those
+                # documents, newest first, checked in turn (a LATERAL subquery
+                # that cannot be flattened) until N match.
+                condition = f"coalesce({condition}, false)"
+                if not dense:
                     sql = (
-                        f"SELECT e.document_id AS id FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
-                        f"WHERE {phrase_match} AND d.status = 'published'{where} "
-                        f"ORDER BY e.document_id DESC LIMIT %s"
+                        f"SELECT m.id FROM (SELECT e.document_id AS id FROM {self.entry} e WHERE e.{vector} @@ {words} "
+                        f"ORDER BY e.document_id DESC OFFSET 0) m CROSS JOIN LATERAL ("
+                        f"SELECT 1 FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
+                        f"WHERE e.document_id = m.id AND {condition} AND d.status = 'published'{where} OFFSET 0) checked "
+                        f"ORDER BY m.id DESC LIMIT %s"
                     )
-                    return sql, [*params, *where_params, n]
-                # Rarer words: every document holding them, newest first, each
-                # checked in turn (a LATERAL subquery that cannot be flattened)
-                # until N match.
-                sql = (
-                    f"SELECT m.id FROM (SELECT e.document_id AS id FROM {self.entry} e WHERE {words_match} "
-                    f"ORDER BY e.document_id DESC OFFSET 0) m CROSS JOIN LATERAL ("
-                    f"SELECT 1 FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
-                    f"WHERE e.document_id = m.id AND {phrase_match} AND d.status = 'published'{where} OFFSET 0) checked "
-                    f"ORDER BY m.id DESC LIMIT %s"
-                )
-                return sql, [*words_params, *params, *where_params, n]
-            if estimate > self.DENSE_FACTOR * limit:
+                    return sql, [*words_params, *params, *where_params, n]
+            if dense:
                 sql = (
                     f"SELECT e.document_id AS id FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
                     f"WHERE {condition} AND d.status = 'published'{where} ORDER BY e.document_id DESC LIMIT %s"
