@@ -5,8 +5,9 @@ from django.core.paginator import InvalidPage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from osce_docs.models import Document
-from osce_docs.pagination import WindowPaginator, capped_count
+from decisions.models import Decision
+from osce_docs.models import Document, Status
+from osce_docs.pagination import WindowPaginator, capped_count, windowed_count
 from tests.factories import DecisionFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,57 @@ def test_the_count_query_reads_at_most_the_window(twelve, django_assert_num_quer
         WindowPaginator(twelve, 5, window=7).count
     assert len(captured) == 1
     assert "LIMIT 8" in captured[0]["sql"]
+
+
+def _sampled_ids(ids, runs, run_ids):
+    """The ids windowed_count's sample reads: RUNS evenly spaced runs of RUN_IDS ids."""
+    lo, span = min(ids), max(ids) - min(ids) + 1
+    return {lo + n * (span // runs) + offset for n in range(runs) for offset in range(run_ids)}
+
+
+@pytest.fixture
+def two_hundred_drafts():
+    # The table holds only these: the sample's runs span the table's ids.
+    Decision.objects.all().delete()
+    decisions = DecisionFactory.create_batch(200, published=False)
+    return [decision.pk for decision in decisions]
+
+
+def _publish(ids):
+    Decision.objects.filter(pk__in=ids).update(status=Status.PUBLISHED)
+    return Decision.objects.published()
+
+
+def test_in_a_large_table_a_sample_that_shows_the_window_is_full_answers_without_counting(
+    two_hundred_drafts, django_assert_num_queries
+):
+    # A deliberately unrepresentative table: only the 40 decisions whose ids
+    # the sample reads are published. Scaled up from 4 runs of 10 out of 200
+    # ids, 40 found means about 200 in the whole table, and even the cautious
+    # bound is far above a window of 40: the sample answers "more than 40"
+    # where counting would have said exactly 40.
+    sampled = _sampled_ids(two_hundred_drafts, runs=4, run_ids=10)
+    published = _publish(sampled)
+    assert published.count() == 40
+    with django_assert_num_queries(1):
+        assert windowed_count(published, 40, runs=4, run_ids=10) == 41
+    assert capped_count(published, 40) == 40
+
+
+def test_when_the_sample_cannot_tell_the_window_is_counted_in_the_same_query(
+    two_hundred_drafts, django_assert_num_queries
+):
+    unsampled = sorted(set(two_hundred_drafts) - _sampled_ids(two_hundred_drafts, runs=4, run_ids=10))
+    published = _publish(unsampled[:30])
+    with django_assert_num_queries(1):
+        assert windowed_count(published, 40, runs=4, run_ids=10) == 30
+    assert windowed_count(published, 20, runs=4, run_ids=10) == 21
+
+
+def test_a_table_the_runs_cover_is_counted_exactly_up_to_the_window(two_hundred_drafts):
+    published = _publish(two_hundred_drafts[::2])
+    # 20 runs of 10 ids reach past the table's 200 ids: no sampling.
+    assert windowed_count(published, 500, runs=20, run_ids=10) == 100
+    assert windowed_count(published, 60, runs=20, run_ids=10) == 61
+    assert windowed_count(Decision.objects.none().filter(pk__gt=0), 10) == 0
+
