@@ -139,3 +139,67 @@ def test_the_database_in_use_runs_queries_without_parallel_workers_on_postgresql
             assert cursor.fetchone()[0] == "0"
     else:
         assert "options" not in connection.settings_dict.get("OPTIONS", {})
+
+
+def _sqlite_file_connection(path):
+    from osce_docs.sqlite.base import DatabaseWrapper
+
+    settings_dict = {
+        "NAME": str(path),
+        "ENGINE": "osce_docs.sqlite",
+        "OPTIONS": {},
+        "TIME_ZONE": None,
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False,
+        "AUTOCOMMIT": True,
+        "ATOMIC_REQUESTS": False,
+        "USER": "",
+        "PASSWORD": "",
+        "HOST": "",
+        "PORT": "",
+        "TEST": {},
+    }
+    return DatabaseWrapper(settings_dict, alias="statistics_probe")
+
+
+def _rows_in_statistics(connection, table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx IS NOT NULL", [table])
+        return int(cursor.fetchone()[0].split()[0])
+
+
+def test_sqlite_connections_refresh_stale_planner_statistics_when_they_close(tmp_path, django_db_blocker):
+    # Statistics taken when a table held 5 rows (as a migration's ANALYZE
+    # takes them); the table then grows 2,000-fold. A connection that queries
+    # it refreshes them as it closes, as SQLite advises (PRAGMA optimize).
+    with django_db_blocker.unblock():
+        connection = _sqlite_file_connection(tmp_path / "library.sqlite3")
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE event (id INTEGER PRIMARY KEY, kind TEXT)")
+            cursor.execute("CREATE INDEX event_kind ON event (kind)")
+            cursor.executemany("INSERT INTO event (kind) VALUES (%s)", [("workshop",)] * 5)
+            cursor.execute("ANALYZE")
+        assert _rows_in_statistics(connection, "event") == 5
+        with connection.cursor() as cursor:
+            cursor.executemany("INSERT INTO event (kind) VALUES (%s)", [("conference",)] * 10_000)
+        connection.close()
+
+        connection = _sqlite_file_connection(tmp_path / "library.sqlite3")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM event WHERE kind = %s", ["workshop"])
+            assert cursor.fetchone()[0] == 5
+        assert _rows_in_statistics(connection, "event") == 5  # not before the close
+        connection.close()
+
+        connection = _sqlite_file_connection(tmp_path / "library.sqlite3")
+        assert _rows_in_statistics(connection, "event") > 5_000
+        connection.close()
+
+
+def test_the_sqlite_database_is_opened_with_the_statistics_keeping_backend():
+    result = run_manage(
+        "shell", "--no-imports", "-c", "from django.db import connections; print(type(connections['default']).__module__, connections['default'].vendor)",
+        env={"DATABASE_URL": "sqlite:////tmp/any.sqlite3"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["osce_docs.sqlite.base", "sqlite"]
