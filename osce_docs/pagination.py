@@ -72,7 +72,7 @@ def countable(queryset):
     )
 
 
-def windowed_count(queryset, window, runs=SAMPLE_RUNS, run_ids=SAMPLE_RUN_IDS):
+def windowed_count(queryset, window, runs=None, run_ids=None):
     """min(QUERYSET's rows, WINDOW + 1), in one query whose cost stays fixed
     however large the table grows, whenever it can:
 
@@ -86,6 +86,7 @@ def windowed_count(queryset, window, runs=SAMPLE_RUNS, run_ids=SAMPLE_RUN_IDS):
     Each branch's subquery runs only when the CASE reaches it."""
     if not countable(queryset):
         return capped_count(queryset, window)
+    runs, run_ids = runs or SAMPLE_RUNS, run_ids or SAMPLE_RUN_IDS
     rows = queryset.order_by().values("pk")
     inner, params = rows.query.sql_with_params()
     # The same rows, within one run: a correlated subquery, so that each run

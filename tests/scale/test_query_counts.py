@@ -84,6 +84,22 @@ def test_filtered_lists_count_no_further_than_the_window(client, corpus, setting
     assert "More than 50 decisions match" in response.content.decode()
 
 
+def test_counting_a_filtered_list_from_a_sample_takes_no_extra_query(client, corpus, settings, monkeypatch):
+    from osce_docs import pagination
+
+    settings.LIST_RESULT_WINDOW = 50
+    filtered = [url for url in PAGES if "=" in url and not url.startswith("/search/")]
+    counted = {url: len(queries_for(client, url)) for url in filtered}
+    # Five runs of ten ids: far fewer than the corpus spans, so every count samples.
+    monkeypatch.setattr(pagination, "SAMPLE_RUNS", 5)
+    monkeypatch.setattr(pagination, "SAMPLE_RUN_IDS", 10)
+    sampled = {url: queries_for(client, url) for url in filtered}
+    assert {url: len(sqls) for url, sqls in sampled.items()} == counted
+    assert all(any("WITH RECURSIVE" in sql for sql in sqls) for sqls in sampled.values())
+    response = client.get("/decisions/?body=pc")
+    assert "More than 50 decisions match" in response.content.decode()
+
+
 def test_a_page_beyond_the_window_is_a_404_that_says_to_narrow_the_results(client, corpus, settings):
     settings.LIST_RESULT_WINDOW = 50
     response = client.get("/decisions/?page=3")
