@@ -51,9 +51,13 @@ def capped_count(queryset, cap):
     return min(len(queryset), cap + 1)
 
 
-# Fifty runs of 400 ids: 20,000 ids, whatever the size of the table.
+# Fifty runs of 400 ids: 20,000 ids, whatever the size of the table. A first
+# glance reads the first 50 ids of each run (2,500): enough to settle a
+# filter that matches a large share of the table, and to skip the full sample
+# when the filter plainly matches fewer than the window.
 SAMPLE_RUNS = 50
 SAMPLE_RUN_IDS = 400
+GLANCE_RUN_IDS = 50
 # Sampled runs are not independent rows (neighbouring ids share dates, kinds,
 # countries), so the bound stands well clear of the Poisson 3 sigma.
 SAMPLE_SIGMAS = 4
@@ -77,29 +81,39 @@ def windowed_count(queryset, window, runs=None, run_ids=None):
     however large the table grows, whenever it can:
 
     - a table spanning at most RUNS × RUN_IDS ids is counted (up to the window);
-    - in a larger one, the rows whose ids fall in RUNS evenly spaced runs of
-      RUN_IDS ids are counted, and when a cautious lower bound scaled up from
-      them (``SAMPLE_SIGMAS`` standard deviations below) is beyond WINDOW,
-      that settles it: WINDOW + 1;
+    - in a larger one, the rows whose ids fall in the first ids of RUNS evenly
+      spaced runs are counted (the glance), and when a cautious lower bound
+      scaled up from them (``SAMPLE_SIGMAS`` standard deviations below) is
+      beyond WINDOW, that settles it: WINDOW + 1;
+    - when the glance suggests at least half the window, the whole runs of
+      RUN_IDS ids are counted (the sample) and judged the same way;
     - otherwise the window is counted, as for a small table.
 
     Each branch's subquery runs only when the CASE reaches it."""
     if not countable(queryset):
         return capped_count(queryset, window)
     runs, run_ids = runs or SAMPLE_RUNS, run_ids or SAMPLE_RUN_IDS
+    glance_ids = max(1, min(GLANCE_RUN_IDS, run_ids // 2))
     rows = queryset.order_by().values("pk")
     inner, params = rows.query.sql_with_params()
-    # The same rows, within one run: a correlated subquery, so that each run
-    # is read through the id's index whatever the planner thinks of the rest.
-    in_run = rows.filter(pk__gte=RawSQL("run.lo", ()), pk__lt=RawSQL("run.lo + %s", (run_ids,)))
-    in_run_sql, in_run_params = in_run.query.sql_with_params()
+
+    def in_runs(width):
+        # The rows within each run: a correlated subquery, so that each run is
+        # read through the id's index whatever the planner thinks of the rest.
+        in_run = rows.filter(pk__gte=RawSQL("run.lo", ()), pk__lt=RawSQL("run.lo + %s", (width,)))
+        sql, in_run_params = in_run.query.sql_with_params()
+        select = f"SELECT SUM((SELECT COUNT(*) FROM ({sql}) AS in_run)), %s * 1.0 * %s / (SELECT ids FROM span) FROM run"
+        return select, [*in_run_params, window, runs * width]
+
     connection = connections[rows.db]
     meta = queryset.model._meta
     pk, table = connection.ops.quote_name(meta.pk.column), connection.ops.quote_name(meta.db_table)
-    covered = runs * run_ids
+    glance_sql, glance_params = in_runs(glance_ids)
+    sample_sql, sample_params = in_runs(run_ids)
     # found − k·√found > x, with x the window scaled down to the sample,
     # written without a square root (SQLite may have none): found > x and
     # (found − x)² > k²·found.
+    beyond_doubt = "found > x AND (found - x) * (found - x) > %s * found"
     sql = f"""
         WITH RECURSIVE
           -- Two subqueries: SQLite reads MIN and MAX from the index only one at a time.
@@ -107,19 +121,20 @@ def windowed_count(queryset, window, runs=None, run_ids=None):
           span(lo, ids) AS (SELECT lo, hi - lo + 1 FROM ends),
           step(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM step WHERE n < %s),
           run(lo) AS (SELECT span.lo + step.n * (span.ids / %s) FROM span, step),
-          sample(found, x) AS (
-            SELECT SUM((SELECT COUNT(*) FROM ({in_run_sql}) AS in_run)), %s * 1.0 * %s / (SELECT ids FROM span)
-            FROM run
-          ),
+          glance(found, x) AS ({glance_sql}),
+          sample(found, x) AS ({sample_sql}),
           capped(n) AS (SELECT COUNT(*) FROM ({inner} LIMIT %s) AS counted)
         SELECT CASE
           WHEN COALESCE((SELECT ids FROM span), 0) <= %s THEN (SELECT n FROM capped)
-          WHEN (SELECT found > x AND (found - x) * (found - x) > %s * found FROM sample) THEN %s
+          WHEN (SELECT {beyond_doubt} FROM glance) THEN %s
+          WHEN (SELECT 2 * found >= x FROM glance) THEN
+            CASE WHEN (SELECT {beyond_doubt} FROM sample) THEN %s ELSE (SELECT n FROM capped) END
           ELSE (SELECT n FROM capped)
         END
     """
-    arguments = [runs - 1, runs, *in_run_params, window, covered, *params, window + 1]
-    arguments += [covered, SAMPLE_SIGMAS**2, window + 1]
+    k2 = SAMPLE_SIGMAS**2
+    arguments = [runs - 1, runs, *glance_params, *sample_params, *params, window + 1]
+    arguments += [runs * run_ids, k2, window + 1, k2, window + 1]
     with connection.cursor() as cursor:
         cursor.execute(sql, arguments)
         return cursor.fetchone()[0]

@@ -133,6 +133,21 @@ def test_in_a_large_table_a_sample_that_shows_the_window_is_full_answers_without
     assert capped_count(published, 40) == 40
 
 
+def test_a_filter_matching_a_large_share_is_settled_by_the_first_glance_at_the_runs(
+    two_hundred_drafts, django_assert_num_queries
+):
+    # The glance reads the first 5 ids of each of the 4 runs (half of 10):
+    # all 20 published. Scaled up, 20 of 20 glanced ids is about 200 in the
+    # table: beyond a window of 20 even at the cautious bound. The whole runs
+    # would not have settled it (20 found in 40 ids is about 100, too close
+    # to call), and counting says 20: 21 can only come from the glance.
+    glanced = _sampled_ids(two_hundred_drafts, runs=4, run_ids=5)
+    published = _publish(glanced)
+    with django_assert_num_queries(1):
+        assert windowed_count(published, 20, runs=4, run_ids=10) == 21
+    assert published.count() == 20
+
+
 def test_when_the_sample_cannot_tell_the_window_is_counted_in_the_same_query(
     two_hundred_drafts, django_assert_num_queries
 ):
