@@ -119,24 +119,31 @@ def test_healthz_leaves_no_probe_file_behind(client, settings):
     assert list(probe_folder.iterdir()) == []
 
 
-@pytest.mark.parametrize("workers, expected", [(None, "0"), ("2", "2")])
-def test_postgresql_connections_start_without_parallel_workers_unless_configured(workers, expected):
-    env = {"DATABASE_URL": "postgres://someone@db.example.org:5432/library"}
-    if workers is not None:
-        env["DATABASE_PARALLEL_WORKERS"] = workers
+@pytest.mark.parametrize(
+    "configured, expected",
+    [
+        ({}, "-c max_parallel_workers_per_gather=0 -c jit=off"),
+        ({"DATABASE_PARALLEL_WORKERS": "2"}, "-c max_parallel_workers_per_gather=2 -c jit=off"),
+        ({"DATABASE_JIT": "true"}, "-c max_parallel_workers_per_gather=0 -c jit=on"),
+    ],
+)
+def test_postgresql_connections_start_without_parallel_workers_or_jit_unless_configured(configured, expected):
+    env = {"DATABASE_URL": "postgres://someone@db.example.org:5432/library", **configured}
     code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
     result = run_manage("shell", "--no-imports", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"-c max_parallel_workers_per_gather={expected}"
+    assert result.stdout.strip() == expected
 
 
-def test_the_database_in_use_runs_queries_without_parallel_workers_on_postgresql(db):
+def test_the_database_in_use_runs_queries_without_parallel_workers_or_jit_on_postgresql(db):
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW max_parallel_workers_per_gather")
             assert cursor.fetchone()[0] == "0"
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
     else:
         assert "options" not in connection.settings_dict.get("OPTIONS", {})
 
