@@ -78,15 +78,18 @@ def test_a_quoted_phrase_matches_the_words_together_only():
     assert matching_titles('"domestic servitude"') == {"Decision"}
 
 
-@pytest.mark.parametrize("words_are_common", [False, True])
+@pytest.mark.parametrize("words_are", ["rare", "common", "common in the newest only"])
 def test_a_phrase_is_ranked_and_excluded_the_same_whether_its_words_are_rare_or_common(
-    words_are_common, monkeypatch, django_capture_on_commit_callbacks
+    words_are, monkeypatch, django_capture_on_commit_callbacks
 ):
     from osce_docs.search import PostgreSQLEngine
 
-    if words_are_common:
+    if words_are != "rare":
         # Every tier read as for common words: newest first along the key, each document checked.
         monkeypatch.setattr(PostgreSQLEngine, "DENSE_FACTOR", -1)
+    if words_are == "common in the newest only":
+        # The walk stops after the newest id; older matches come from the index.
+        monkeypatch.setattr(PostgreSQLEngine, "WALK_IDS", 1)
     in_title = DecisionFactory(published=True, title="National referral mechanism review", summary="Short.")
     in_summary = DecisionFactory(published=True, title="Review", summary="A national referral mechanism for victims.")
     in_file = DecisionFactory(published=True, title="Annex", summary="Nothing.")
@@ -97,6 +100,10 @@ def test_a_phrase_is_ranked_and_excluded_the_same_whether_its_words_are_rare_or_
     assert titles(search_documents('"national referral mechanism"')) == [in_title.title, in_summary.title, in_file.title]
     assert titles(search_documents('"national referral mechanism" -review')) == [in_file.title]
     assert titles(search_documents('"referral mechanism national"')) == []
+    # The same words, in any order: both titles first, then the summary, then the file.
+    found = titles(search_documents("national referral mechanism"))
+    assert set(found[:2]) == {in_title.title, "Mechanism national referral"}
+    assert found[2:] == [in_summary.title, in_file.title]
 
 
 def test_a_minus_word_excludes():
