@@ -79,6 +79,8 @@ class ParsedQuery:
     clauses: list = field(default_factory=list)
     excluded: list = field(default_factory=list)
     messages: list = field(default_factory=list)
+    # A decision's symbol or number ("PC.DEC/557"): found by symbol first.
+    names_a_symbol: bool = False
 
     @property
     def has_positive(self):
@@ -376,8 +378,11 @@ class PostgreSQLEngine(_Engine):
             ],
         )
 
+        # Not for a symbol: its decisions are found by symbol (one query of
+        # the page's eight), and its parts ("pc", "dec", "557") go together
+        # only in the few documents that cite it.
         several_words = sum(len(term.text.split()) for term in parsed.positive_terms) > 1
-        if several_words and min(estimates[:2]) <= self.DENSE_FACTOR * limit:
+        if several_words and not parsed.names_a_symbol and min(estimates[:2]) <= self.DENSE_FACTOR * limit:
             probed = self._probed_matches(cursor, words, words_params)
             estimates[:2] = [max(estimate, found) for estimate, found in zip(estimates[:2], probed)]
 
@@ -836,6 +841,7 @@ def search_documents(query, *, filters=None, page=1, per_page=20, using="default
     if engine is None or not parsed.has_positive:
         return results
     limit = settings.SEARCH_CANDIDATES
+    parsed.names_a_symbol = looks_like_symbol(query) is not None
     symbol_ids = _symbol_hit_ids(query, filters)
     with connections[using].cursor() as cursor:
         # Only a phrase can make the engines read every document holding its

@@ -29,6 +29,9 @@ PAGES = [
     "/alliance/statements/",
     "/topics/prevention/",
     "/search/?q=trafficking",
+    "/search/?q=%22national+referral+mechanism%22",
+    "/search/?q=national+referral+mechanism",
+    "/search/?q=PC.DEC/557",
 ]
 # Not lists: a fixed number of queries (asserted below), not bound by 8.
 OTHER_PAGES = ["/", "/countries/"]
