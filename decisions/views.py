@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
+from osce_docs.models import RecommendationCount
 from osce_docs.views import DocumentDetailView, FilteredListView, PublishedMixin
 
 from .filters import DecisionFilter, RecommendationFilter, ReportFilter
@@ -85,3 +86,6 @@ class RecommendationListView(FilteredListView):
 
     def get_queryset(self):
         return super().get_queryset().for_listing().newest_first()
+
+    def kept_total(self):
+        return RecommendationCount.objects.published()

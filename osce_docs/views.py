@@ -23,6 +23,7 @@ from .models import (
     RecommendationCount,
     State,
     Topic,
+    TopicDocumentCount,
     attach_card_topics,
 )
 from .pagination import WindowPaginator
@@ -52,12 +53,16 @@ class FilteredListView(PublishedMixin, FilterView):
     noun = _("document")
     noun_plural = _("documents")
 
-    def get_paginator(self, *args, **kwargs):
-        # The whole published list of a kind: its exact total is kept by the
-        # database (DocumentCount), so it is read, not counted.
+    def kept_total(self):
+        """The whole published list's total, kept by the database, or None."""
         kind = getattr(self.model, "DOCUMENT_KIND", None)
-        if kind and not active_filters(self.filterset, self.request) and not self.request.GET.get("q"):
-            kwargs["total"] = DocumentCount.objects.total(kind=kind)
+        return DocumentCount.objects.total(kind=kind) if kind else None
+
+    def get_paginator(self, *args, **kwargs):
+        # The whole published list: its exact total is kept by the database
+        # (DocumentCount, RecommendationCount), so it is read, not counted.
+        if not active_filters(self.filterset, self.request) and not self.request.GET.get("q"):
+            kwargs["total"] = self.kept_total()
         return super().get_paginator(*args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -247,8 +252,17 @@ class TopicDetailView(PublishedMixin, ListView):
     paginator_class = WindowPaginator
 
     def get_queryset(self):
-        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        self.topic = get_object_or_404(Topic.objects.select_related("published_count"), slug=self.kwargs["slug"])
         return self.published(Document).for_topic(self.topic).for_cards()
+
+    def get_paginator(self, *args, **kwargs):
+        # The topic's published documents are counted by the database
+        # (TopicDocumentCount, read with the topic): read, not counted.
+        try:
+            kwargs["total"] = self.topic.published_count.count
+        except TopicDocumentCount.DoesNotExist:
+            pass
+        return super().get_paginator(*args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

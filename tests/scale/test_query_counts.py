@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from alliance.views import EventListView, StatementListView
 from decisions.views import DecisionListView, RecommendationListView, ReportListView
 from osce_docs import search_views
+from osce_docs.models import Document
 from osce_docs.views import TopicDetailView
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +75,15 @@ def test_query_count_does_not_grow_with_the_corpus(client):
 
 
 def test_unfiltered_lists_read_their_total_instead_of_counting(client, corpus):
-    for url in ("/decisions/", "/reports/", "/alliance/", "/alliance/statements/"):
+    from decisions.models import Recommendation
+    from osce_docs.models import Topic
+
+    for url in ("/decisions/", "/reports/", "/recommendations/", "/alliance/", "/alliance/statements/", "/topics/prevention/"):
         assert not any("COUNT(" in sql.upper() for sql in queries_for(client, url)), url
+    recommendations = Recommendation.objects.published().count()
+    assert f"{recommendations} recommendations match" in client.get("/recommendations/").content.decode()
+    on_topic = Document.objects.published().for_topic(Topic.objects.get(slug="prevention")).count()
+    assert f"{on_topic} documents" in client.get("/topics/prevention/").content.decode()
 
 
 def test_filtered_lists_count_no_further_than_the_window(client, corpus, settings):
