@@ -22,8 +22,6 @@ library grows. Here:
   documents and at a million.
 """
 
-import math
-
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connections

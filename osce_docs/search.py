@@ -301,6 +301,7 @@ class PostgreSQLEngine(_Engine):
     # limit is read newest first along the primary key (stopping at the limit);
     # a sparser one through its GIN index, then sorted.
     DENSE_FACTOR = 10
+    # How far a dense tier walks before it asks the index (see candidates).
     WALK_IDS = 10_000
 
     def _estimated_matches(self, cursor, tiers):
