@@ -734,10 +734,10 @@ def _download_url(attachment_id, name):
         return ""
 
 
-def _symbol_hit_ids(query, filters):
+def _symbol_hit_ids(named, filters):
+    """Published decisions with the symbol or number NAMED (looks_like_symbol's reading of the query), by symbol."""
     from decisions.models import Decision
 
-    named = looks_like_symbol(query)
     if named is None or (filters.get("kind") and filters["kind"] != "decision"):
         return []
     decisions = Decision.objects.published()
@@ -842,8 +842,9 @@ def search_documents(query, *, filters=None, page=1, per_page=20, using="default
     if engine is None or not parsed.has_positive:
         return results
     limit = settings.SEARCH_CANDIDATES
-    parsed.names_a_symbol = looks_like_symbol(query) is not None
-    symbol_ids = _symbol_hit_ids(query, filters)
+    named = looks_like_symbol(query)
+    parsed.names_a_symbol = named is not None
+    symbol_ids = _symbol_hit_ids(named, filters)
     with connections[using].cursor() as cursor:
         # Only a phrase can make the engines read every document holding its
         # words; words alone are read newest first or through the index, bounded.

@@ -156,10 +156,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers carry on while one writer commits; IMMEDIATE avoids
-    # "database is locked" upgrades half-way through a write transaction.
     # The same backend, with PRAGMA optimize before each close (osce_docs/sqlite/base.py).
     DATABASES["default"]["ENGINE"] = "osce_docs.sqlite"
+    # WAL lets readers carry on while one writer commits; IMMEDIATE avoids
+    # "database is locked" upgrades half-way through a write transaction.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
