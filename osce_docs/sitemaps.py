@@ -10,8 +10,8 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import escape
 
+from .markup import escape
 from .models import Document, State, Topic
 from .reversing import reverse_slug
 from .views import PublishedMixin
@@ -117,6 +117,32 @@ sitemaps = {
     "topics": TopicSitemap,
     "documents": DocumentSitemap,
 }
+
+
+class SitemapIndexTemplate:
+    """django.contrib.sitemaps' sitemap_index.xml, written in Python: the
+    index holds one line per 2,000 document ids (500 at a million), and the
+    template engine spent about 15 µs on each."""
+
+    def render(self, context=None, request=None):
+        zone = timezone.get_current_timezone()
+        return "".join(
+            [
+                '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+                *(self.sitemap(site, zone) for site in context["sitemaps"]),
+                "</sitemapindex>\n",
+            ]
+        )
+
+    @staticmethod
+    def sitemap(site, zone):
+        if not site.last_mod:
+            return f"<sitemap><loc>{escape(site.location)}</loc></sitemap>"
+        last_mod = site.last_mod
+        # As the template's `date:"c"`: an aware time on the site's clock.
+        if isinstance(last_mod, datetime.datetime) and timezone.is_aware(last_mod):
+            last_mod = last_mod.astimezone(zone)
+        return f"<sitemap><loc>{escape(site.location)}</loc><lastmod>{last_mod.isoformat()}</lastmod></sitemap>"
 
 
 class UrlsetTemplate:

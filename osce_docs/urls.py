@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from . import feeds, views
 from .health import healthz
-from .sitemaps import UrlsetTemplate, sitemaps
+from .sitemaps import SitemapIndexTemplate, UrlsetTemplate, sitemaps
 
 admin.site.site_header = "OSCE anti-trafficking document library"
 admin.site.site_title = "Document library admin"
@@ -29,7 +29,12 @@ urlpatterns = [
     path("", include("decisions.urls")),
     path("alliance/", include("alliance.urls")),
     # An index of sections, each paginated (?p=2): every page costs the same at any size.
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section", "template_name": SitemapIndexTemplate()},
+        name="sitemap",
+    ),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

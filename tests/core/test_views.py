@@ -265,6 +265,38 @@ class TestFeedsSitemapRobots:
             Document.objects.published().count()
         )
 
+    def test_sitemap_index_says_what_djangos_index_template_says(self, client):
+        import xml.etree.ElementTree as ET
+
+        from django.contrib.sitemaps.views import SitemapIndexItem
+        from django.template.loader import render_to_string
+
+        from osce_docs.sitemaps import SitemapIndexTemplate
+
+        sites = [
+            SitemapIndexItem("http://testserver/sitemap-pages.xml", None),
+            SitemapIndexItem("http://testserver/sitemap-documents.xml?p=2&x=<1>", datetime.date(2025, 5, 1)),
+            SitemapIndexItem(
+                "http://testserver/sitemap-topics.xml", datetime.datetime(2026, 1, 31, 23, 30, tzinfo=datetime.timezone.utc)
+            ),
+        ]
+
+        def entries(xml):
+            ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+            return [
+                [(child.tag, (child.text or "").strip()) for child in sitemap]
+                for sitemap in ET.fromstring(xml.encode()).findall("s:sitemap", ns)
+            ]
+
+        ours = SitemapIndexTemplate().render({"sitemaps": sites})
+        assert entries(ours) == entries(render_to_string("sitemap_index.xml", {"sitemaps": sites}))
+        assert "<lastmod>2026-02-01T00:30:00+01:00</lastmod>" in ours  # on Vienna's clock
+        assert "p=2&amp;x=&lt;1&gt;" in ours
+        DecisionFactory(published=True)
+        response = client.get("/sitemap.xml")
+        assert response["Content-Type"] == "application/xml"
+        assert "http://testserver/sitemap-documents.xml" in entries(response.content.decode())[-1][0][1]
+
     def test_robots_txt_points_at_the_sitemap(self, client):
         response = client.get("/robots.txt")
         assert response.status_code == 200
