@@ -147,6 +147,13 @@ def windowed_count(queryset, window, runs=None, run_ids=None):
         return cursor.fetchone()[0]
 
 
+# From this offset on, a page's rows are found by their keys first: the
+# database then skips the earlier rows reading only what the filters and the
+# order need, and joins what the page shows (country, Representative, ...)
+# for its own rows only, not for the thousands it skips.
+KEYS_FIRST_OFFSET = 500
+
+
 class WindowPage(Page):
     def end_index(self):
         # The last reachable page is not the last result when the list goes on.
@@ -196,6 +203,26 @@ class WindowPaginator(Paginator):
 
     def _get_page(self, *args, **kwargs):
         return WindowPage(*args, **kwargs)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.rows(bottom, top), number, self)
+
+    def rows(self, bottom, top):
+        """OBJECT_LIST[BOTTOM:TOP], in one query; past KEYS_FIRST_OFFSET the
+        rows whose keys a subquery picks from the list (a "deferred join")."""
+        rows = self.object_list
+        if (
+            bottom < KEYS_FIRST_OFFSET
+            or not countable(rows)
+            or not connections[rows.db].features.allow_sliced_subqueries_with_in
+        ):
+            return rows[bottom:top]
+        return rows.filter(pk__in=rows.values("pk")[bottom:top])
 
     def validate_number(self, number):
         try:

@@ -68,6 +68,27 @@ def test_a_known_total_is_shown_exact_while_pages_stop_at_the_window(twelve, dja
         paginator.page(2000)
 
 
+def test_a_deep_page_finds_its_rows_by_key_first_in_the_same_one_query(twelve, monkeypatch):
+    from osce_docs import pagination
+
+    monkeypatch.setattr(pagination, "KEYS_FIRST_OFFSET", 4)
+    # Ties in the first ordering column, broken by the key, as the lists order.
+    Document.objects.update(published_on="2020-01-01")
+    cards = twelve.for_cards().order_by("-published_on", "-pk")
+    paginator = WindowPaginator(cards, 3, window=100, total=12)
+    shallow, deep = paginator.page(1), paginator.page(3)
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(deep.object_list)
+    assert [d.pk for d in rows] == list(cards.values_list("pk", flat=True)[6:9])
+    deep_queries = [query["sql"] for query in captured.captured_queries]
+    # The offset is taken inside the subquery that picks the keys, not by the page's own query.
+    assert deep_queries[0].index("OFFSET 6") > deep_queries[0].index("IN (SELECT")
+    with CaptureQueriesContext(connection) as captured:
+        list(shallow.object_list)
+    assert "IN (SELECT" not in captured[0]["sql"]
+    assert len(captured) == len(deep_queries)  # the cards' topics, read the same way
+
+
 def test_a_stale_negative_total_is_ignored_and_the_results_counted(twelve):
     paginator = WindowPaginator(twelve, 5, window=100, total=-3)
     assert paginator.count == twelve.count()
