@@ -106,6 +106,26 @@ def test_a_phrase_is_ranked_and_excluded_the_same_whether_its_words_are_rare_or_
     assert found[2:] == [in_summary.title, in_file.title]
 
 
+def test_a_word_in_a_large_share_of_a_small_library_is_read_newest_first_not_scanned():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with_word = [DecisionFactory(published=True, title=f"Shelter {n}", summary="Short.") for n in range(6)]
+    DecisionFactory.create_batch(4, published=True, title="Other", summary="Short.")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")  # as autovacuum would
+    with CaptureQueriesContext(connection) as captured:
+        found = titles(search_documents("shelter"))
+    # The same score for every title: newest first.
+    assert found == [decision.title for decision in reversed(with_word)]
+    if connection.vendor == "postgresql":
+        # Six matches are far fewer than ten pages, but most of the table: each
+        # tier walks the newest ids (where the planner would scan every entry).
+        (candidates,) = (query["sql"] for query in captured.captured_queries if "WITH a_c AS" in query["sql"])
+        assert candidates.count("walked_first") == 3
+
+
 def test_a_minus_word_excludes():
     DecisionFactory(published=True, title="Child victims", summary="Sexual exploitation.")
     DecisionFactory(published=True, title="Child labour", summary="Labour exploitation.")
