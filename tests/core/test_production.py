@@ -122,9 +122,11 @@ def test_healthz_leaves_no_probe_file_behind(client, settings):
 @pytest.mark.parametrize(
     "configured, expected",
     [
-        ({}, "-c max_parallel_workers_per_gather=0 -c jit=off"),
-        ({"DATABASE_PARALLEL_WORKERS": "2"}, "-c max_parallel_workers_per_gather=2 -c jit=off"),
-        ({"DATABASE_JIT": "true"}, "-c max_parallel_workers_per_gather=0 -c jit=on"),
+        ({}, "-c max_parallel_workers_per_gather=0 -c jit=off -c random_page_cost=1.1"),
+        ({"DATABASE_PARALLEL_WORKERS": "2"}, "-c max_parallel_workers_per_gather=2 -c jit=off -c random_page_cost=1.1"),
+        ({"DATABASE_JIT": "true"}, "-c max_parallel_workers_per_gather=0 -c jit=on -c random_page_cost=1.1"),
+        ({"DATABASE_RANDOM_PAGE_COST": "2"}, "-c max_parallel_workers_per_gather=0 -c jit=off -c random_page_cost=2"),
+        ({"DATABASE_RANDOM_PAGE_COST": ""}, "-c max_parallel_workers_per_gather=0 -c jit=off"),
     ],
 )
 def test_postgresql_connections_start_without_parallel_workers_or_jit_unless_configured(configured, expected):
@@ -133,6 +135,13 @@ def test_postgresql_connections_start_without_parallel_workers_or_jit_unless_con
     result = run_manage("shell", "--no-imports", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+def test_a_random_page_cost_that_is_not_a_number_is_refused_with_its_name():
+    env = {"DATABASE_URL": "postgres://someone@db.example.org:5432/library", "DATABASE_RANDOM_PAGE_COST": "fast"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DATABASE_RANDOM_PAGE_COST must be a number, not 'fast'" in result.stderr
 
 
 def test_the_database_in_use_runs_queries_without_parallel_workers_or_jit_on_postgresql(db):
@@ -144,6 +153,8 @@ def test_the_database_in_use_runs_queries_without_parallel_workers_or_jit_on_pos
             assert cursor.fetchone()[0] == "0"
             cursor.execute("SHOW jit")
             assert cursor.fetchone()[0] == "off"
+            cursor.execute("SHOW random_page_cost")
+            assert cursor.fetchone()[0] == "1.1"
     else:
         assert "options" not in connection.settings_dict.get("OPTIONS", {})
 
