@@ -122,7 +122,7 @@ sitemaps = {
 class SitemapIndexTemplate:
     """django.contrib.sitemaps' sitemap_index.xml, written in Python: the
     index holds one line per 2,000 document ids (500 at a million), and the
-    template engine spent about 15 µs on each."""
+    template engine spent about 7 µs on each (500 lines: 4.9 -> 1.5 ms)."""
 
     def render(self, context=None, request=None):
         zone = timezone.get_current_timezone()
