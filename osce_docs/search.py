@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import OperationalError, connections
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -541,6 +541,42 @@ class SQLiteEngine(_Engine):
         any_excluded = " OR ".join(self._term(term) for term in parsed.excluded)
         return f"SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s", [any_excluded]
 
+    # A query is "common" (see filter_documents) when the matches found in
+    # PROBE_RUNS evenly spaced runs of PROBE_RUN_IDS ids, scaled up to all the
+    # ids, pass COMMON_MATCHES: below that, gathering every match is cheap.
+    PROBE_RUNS = 4
+    PROBE_RUN_IDS = 500
+    COMMON_MATCHES = 20_000
+
+    def is_common(self, using, parsed):
+        """Whether PARSED is expected to match more than COMMON_MATCHES
+        documents. FTS5 counts the matches within a range of ids by seeking
+        each word's list (a few ms at a million documents); runs spread over
+        all the ids, so that a word found only in the newest documents is not
+        taken for a common one."""
+        with connections[using].cursor() as cursor:
+            # Two subqueries: SQLite reads MIN and MAX from the index only one at a time.
+            cursor.execute(f"SELECT (SELECT MIN(id) FROM {self.document}), (SELECT MAX(id) FROM {self.document})")
+            low, high = cursor.fetchone()
+            if low is None:
+                return False
+            span = high - low + 1
+            step = max(span // self.PROBE_RUNS, 1)
+            runs = " + ".join(
+                f"(SELECT COUNT(*) FROM {self.fts} WHERE {self.fts} MATCH %s AND rowid BETWEEN %s AND %s)"
+                for _ in range(self.PROBE_RUNS)
+            )
+            match = self.query(parsed)
+            params = []
+            for n in range(self.PROBE_RUNS):
+                start = low + n * step
+                params += [match, start, start + self.PROBE_RUN_IDS - 1]
+            cursor.execute(f"SELECT {runs}", params)
+            found = cursor.fetchone()[0]
+        probed = min(span, self.PROBE_RUNS * self.PROBE_RUN_IDS)
+        return found * span / probed > self.COMMON_MATCHES
+
+
     def candidates(self, cursor, parsed, filters, limit):
         where, where_params = self.filters_sql(filters)
 
@@ -651,6 +687,30 @@ def _icontains_fallback(queryset, parsed):
     return queryset
 
 
+class MatchesEachRow(Func):
+    """SQLite: the row's document matches the FTS5 query, checked for this row
+    alone (FTS5 seeks each word's list to its id), so that a list walks its
+    own order and stops at its page. The likelihood() term, true of every
+    row, keeps SQLite walking the list's order index rather than every
+    published document (23 s for a common word at a million documents).
+    FTS5 takes no alias on the left of MATCH: the table is named itself."""
+
+    output_field = BooleanField()
+
+    def __init__(self, key, match):
+        super().__init__(key, Value(match))
+
+    def as_sql(self, compiler, connection, **extra):
+        key, key_params = compiler.compile(self.source_expressions[0])
+        match, match_params = compiler.compile(self.source_expressions[1])
+        fts = SQLiteEngine.fts
+        sql = (
+            f"(likelihood({key} > 0, 0.999) AND EXISTS (SELECT 1 FROM {fts} "
+            f"WHERE {fts} MATCH {match} AND {fts}.rowid = {key}))"
+        )
+        return sql, [*key_params, *match_params, *key_params]
+
+
 def filter_documents(queryset, query):
     """QUERYSET narrowed to the documents matching QUERY, in the caller's order.
 
@@ -667,6 +727,11 @@ def filter_documents(queryset, query):
     if not parsed.has_positive:
         sql, params = engine.exclusion_sql(parsed)
         return queryset.exclude(pk__in=RawSQL(sql, params))
+    if engine.vendor == "sqlite" and engine.is_common(queryset.db, parsed):
+        # A list ordered by date would otherwise gather every match (900,000
+        # for "trafficking" at a million documents), look each one up and
+        # sort them: 1.2 s for its first page, 2.5 s for its 100th.
+        return queryset.filter(MatchesEachRow(F("pk"), engine.query(parsed)))
     sql, params = engine.match_sql(parsed)
     return queryset.filter(pk__in=RawSQL(sql, params))
 

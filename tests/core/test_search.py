@@ -126,6 +126,64 @@ def test_a_word_in_a_large_share_of_a_small_library_is_read_newest_first_not_sca
         assert candidates.count("walked_first") == 3
 
 
+def _list_filtered_by(client, words):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/decisions/", {"q": words, "sort": "symbol"})
+    assert response.status_code == 200
+    shown = [decision.title for decision in response.context["object_list"]]
+    return shown, " ".join(query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.parametrize("words", ["shelter", '"shelter review"', "shelter -annex", "shelter or hotline"])
+def test_a_list_filtered_by_a_common_word_checks_each_row_in_its_order_and_shows_the_same(
+    client, words, monkeypatch
+):
+    from django.db import connection
+
+    from osce_docs.search import SQLiteEngine
+
+    for n in range(12):
+        DecisionFactory(published=True, title=f"Shelter review {n}" if n % 3 else f"Shelter review annex {n}")
+    DecisionFactory(published=True, title="Hotline")
+    DecisionFactory(published=True, title="Budget")
+    monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 10**9)
+    gathered, gathered_sql = _list_filtered_by(client, words)
+    monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 3)
+    walked, walked_sql = _list_filtered_by(client, words)
+
+    assert walked == gathered and len(walked) >= 8
+    if connection.vendor == "sqlite":
+        # Gathered: every match listed first. Walked: each row checked in the list's order.
+        assert "EXISTS (SELECT 1 FROM osce_search_fts" not in gathered_sql
+        assert "EXISTS (SELECT 1 FROM osce_search_fts" in walked_sql
+
+
+def test_a_word_found_only_in_the_newest_documents_is_not_taken_for_a_common_one(monkeypatch):
+    from django.db import connection
+
+    from osce_docs.search import SQLiteEngine, parse_query
+
+    monkeypatch.setattr(SQLiteEngine, "PROBE_RUNS", 4)
+    monkeypatch.setattr(SQLiteEngine, "PROBE_RUN_IDS", 2)
+    monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 5)
+    decisions = [DecisionFactory(published=True, title=f"Decision {n}") for n in range(40)]
+    Document.objects.filter(pk__in=[d.pk for d in decisions[-5:]]).update(title="Newest helpline decision")
+    for decision in decisions:
+        decision.refresh_from_db()
+        decision.save()  # its search entry follows the title
+    engine = SQLiteEngine()
+    using = connection.alias
+    if connection.vendor == "sqlite":
+        # Four runs of two ids spread over 40: none falls on the newest five.
+        assert not engine.is_common(using, parse_query("helpline"))
+        # In every document: 8 of 8 probed, 40 expected.
+        assert engine.is_common(using, parse_query("decision"))
+    assert matching_titles("helpline") == {"Newest helpline decision"}
+
+
 def test_a_minus_word_excludes():
     DecisionFactory(published=True, title="Child victims", summary="Sexual exploitation.")
     DecisionFactory(published=True, title="Child labour", summary="Labour exploitation.")
