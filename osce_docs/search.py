@@ -554,25 +554,24 @@ class SQLiteEngine(_Engine):
         each word's list (a few ms at a million documents); runs spread over
         all the ids, so that a word found only in the newest documents is not
         taken for a common one."""
+        # One query: a list filtered by words keeps its query count.
+        runs = " + ".join(
+            f"(SELECT COUNT(*) FROM {self.fts} WHERE {self.fts} MATCH %s AND rowid "
+            f"BETWEEN (SELECT lo + {n} * step FROM ends) AND (SELECT lo + {n} * step + %s - 1 FROM ends))"
+            for n in range(self.PROBE_RUNS)
+        )
+        match = self.query(parsed)
         with connections[using].cursor() as cursor:
-            # Two subqueries: SQLite reads MIN and MAX from the index only one at a time.
-            cursor.execute(f"SELECT (SELECT MIN(id) FROM {self.document}), (SELECT MAX(id) FROM {self.document})")
-            low, high = cursor.fetchone()
-            if low is None:
-                return False
-            span = high - low + 1
-            step = max(span // self.PROBE_RUNS, 1)
-            runs = " + ".join(
-                f"(SELECT COUNT(*) FROM {self.fts} WHERE {self.fts} MATCH %s AND rowid BETWEEN %s AND %s)"
-                for _ in range(self.PROBE_RUNS)
+            cursor.execute(
+                # Two subqueries: SQLite reads MIN and MAX from the index only one at a time.
+                f"WITH bounds(lo, hi) AS (SELECT (SELECT MIN(id) FROM {self.document}), (SELECT MAX(id) FROM {self.document})), "
+                f"ends(lo, span, step) AS (SELECT lo, hi - lo + 1, MAX((hi - lo + 1) / %s, 1) FROM bounds) "
+                f"SELECT (SELECT span FROM ends), {runs}",
+                [self.PROBE_RUNS, *[value for _ in range(self.PROBE_RUNS) for value in (match, self.PROBE_RUN_IDS)]],
             )
-            match = self.query(parsed)
-            params = []
-            for n in range(self.PROBE_RUNS):
-                start = low + n * step
-                params += [match, start, start + self.PROBE_RUN_IDS - 1]
-            cursor.execute(f"SELECT {runs}", params)
-            found = cursor.fetchone()[0]
+            span, found = cursor.fetchone()
+        if not span:
+            return False
         probed = min(span, self.PROBE_RUNS * self.PROBE_RUN_IDS)
         return found * span / probed > self.COMMON_MATCHES
 

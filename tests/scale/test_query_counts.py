@@ -28,6 +28,9 @@ PAGES = [
     "/alliance/",
     "/alliance/?kind=workshop&topic=prevention",
     "/alliance/statements/",
+    # Words on a list: on SQLite one more query, to tell common words from rare ones.
+    "/reports/?q=victims+shelter&year_from=2004",
+    "/decisions/?q=trafficking",
     "/topics/prevention/",
     "/search/?q=trafficking",
     "/search/?q=%22national+referral+mechanism%22",
