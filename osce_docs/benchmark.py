@@ -205,6 +205,13 @@ def scenarios(deep_page=2000):
             "list",
             lambda: _url("decisions:recommendation_list", query="country=it&area=prevention&status=partial"),
         ),
+        # The same words as a list's filter: the list's own order, not the search page's ranking.
+        ("decisions: a common word", "list", lambda: _url("decisions:decision_list", query="q=trafficking")),
+        (
+            "decisions: a common word, deep page",
+            "list",
+            lambda: _url("decisions:decision_list", query=f"q=trafficking&{deep_query}"),
+        ),
         ("search: common word", "search", lambda: _url("search:search", query="q=trafficking")),
         ("search: rare word", "search", lambda: _url("search:search", query="q=Schuldknechtschaft")),
         ("search: phrase", "search", lambda: _url("search:search", query="q=%22national+referral+mechanism%22")),
