@@ -124,8 +124,7 @@ def windowed_count(queryset, window, runs=None, run_ids=None):
     beyond_doubt = "found > x AND (found - x) * (found - x) > %s * found"
     sql = f"""
         WITH RECURSIVE
-          -- Two subqueries: SQLite reads MIN and MAX from the index only one at a time.
-          ends(lo, hi) AS (SELECT (SELECT MIN({pk}) FROM {table}), (SELECT MAX({pk}) FROM {table})),
+          ends(lo, hi) AS ({id_bounds_sql(table, pk)}),
           span(lo, ids) AS (SELECT lo, hi - lo + 1 FROM ends),
           step(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM step WHERE n < %s),
           run(lo) AS (SELECT span.lo + step.n * (span.ids / %s) FROM span, step),
@@ -153,12 +152,19 @@ def windowed_count(queryset, window, runs=None, run_ids=None):
 # order need, and joins what the page shows (country, Representative, ...)
 # for its own rows only, not for the thousands it skips.
 KEYS_FIRST_OFFSET = 500
-# SQLite plans that subquery as if it had no LIMIT: for the decisions (most of
-# the library) it read every published document's status and sorted them
-# (page 200 at a million documents: 12 -> 900 ms). A term on the key that it
-# is told nearly every row passes (true for every row) makes it walk the
-# list's order index instead, as it does for the page's own query.
-_LIST_ORDER_HINT = Func(GreaterThan(F("pk"), 0), RawSQL("0.999", ()), function="likelihood", output_field=BooleanField())
+# SQLite, for a list whose rows are picked by a subquery (the keys above) or
+# checked by one (words, osce_docs/search.py), may read every published
+# document's status and sort them rather than walk the list's order index
+# (page 200 of the decisions at a million documents: 12 -> 900 ms). A term on
+# the key that it is told nearly every row passes (true for every row) makes
+# it walk the list's order, as it does for a plain list.
+LIST_ORDER_HINT = Func(GreaterThan(F("pk"), 0), RawSQL("0.999", ()), function="likelihood", output_field=BooleanField())
+
+
+def id_bounds_sql(table, pk):
+    """A SELECT of TABLE's lowest and highest PK, from its index: two
+    subqueries, because SQLite reads MIN and MAX from an index only one at a time."""
+    return f"SELECT (SELECT MIN({pk}) FROM {table}), (SELECT MAX({pk}) FROM {table})"
 
 
 class WindowPage(Page):
@@ -227,7 +233,7 @@ class WindowPaginator(Paginator):
             return rows[bottom:top]
         keys = rows
         if connections[rows.db].vendor == "sqlite":
-            keys = rows.filter(_LIST_ORDER_HINT)
+            keys = rows.filter(LIST_ORDER_HINT)
         return rows.filter(pk__in=keys.values("pk")[bottom:top])
 
     def validate_number(self, number):
