@@ -119,6 +119,14 @@ sitemaps = {
 }
 
 
+def on_site_clock(value, zone):
+    """An aware time in the site's time zone, as the templates' `date` filter
+    shows it; a naive time or a date as it is."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return value.astimezone(zone)
+    return value
+
+
 class SitemapIndexTemplate:
     """django.contrib.sitemaps' sitemap_index.xml, written in Python: the
     index holds one line per 2,000 document ids (500 at a million), and the
@@ -138,11 +146,9 @@ class SitemapIndexTemplate:
     def sitemap(site, zone):
         if not site.last_mod:
             return f"<sitemap><loc>{escape(site.location)}</loc></sitemap>"
-        last_mod = site.last_mod
-        # As the template's `date:"c"`: an aware time on the site's clock.
-        if isinstance(last_mod, datetime.datetime) and timezone.is_aware(last_mod):
-            last_mod = last_mod.astimezone(zone)
-        return f"<sitemap><loc>{escape(site.location)}</loc><lastmod>{last_mod.isoformat()}</lastmod></sitemap>"
+        # As the template's `date:"c"`.
+        last_mod = on_site_clock(site.last_mod, zone).isoformat()
+        return f"<sitemap><loc>{escape(site.location)}</loc><lastmod>{last_mod}</lastmod></sitemap>"
 
 
 class UrlsetTemplate:
@@ -164,10 +170,9 @@ class UrlsetTemplate:
 
     @staticmethod
     def day(value, zone):
-        # As the template's `date:"Y-m-d"`: an aware time on the site's clock.
+        # As the template's `date:"Y-m-d"`.
+        value = on_site_clock(value, zone)
         if isinstance(value, datetime.datetime):
-            if timezone.is_aware(value):
-                value = value.astimezone(zone)
             value = value.date()
         return value.isoformat()
 
