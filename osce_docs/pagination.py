@@ -32,7 +32,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 
-def result_window():
+def result_window(words=False):
+    """How far a list counts and pages; WORDS: a list filtered by words."""
+    if words:
+        return getattr(settings, "LIST_WORDS_RESULT_WINDOW", 1000)
     return getattr(settings, "LIST_RESULT_WINDOW", 5000)
 
 

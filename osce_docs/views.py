@@ -26,7 +26,7 @@ from .models import (
     TopicDocumentCount,
     attach_card_topics,
 )
-from .pagination import WindowPaginator
+from .pagination import WindowPaginator, result_window
 
 PAGE_SIZE = 25
 
@@ -61,8 +61,10 @@ class FilteredListView(PublishedMixin, FilterView):
     def get_paginator(self, *args, **kwargs):
         # The whole published list: its exact total is kept by the database
         # (DocumentCount, RecommendationCount), so it is read, not counted.
-        if not active_filters(self.filterset, self.request) and not self.request.GET.get("q"):
+        words = self.request.GET.get("q", "").strip()
+        if not active_filters(self.filterset, self.request) and not words:
             kwargs["total"] = self.kept_total()
+        kwargs["window"] = result_window(words=bool(words))
         return super().get_paginator(*args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -161,6 +161,27 @@ def test_a_list_filtered_by_a_common_word_checks_each_row_in_its_order_and_shows
         assert "EXISTS (SELECT 1 FROM osce_search_fts" in walked_sql
 
 
+def test_a_list_filtered_by_words_counts_and_pages_only_within_its_smaller_window(client, settings):
+    settings.LIST_RESULT_WINDOW = 100
+    settings.LIST_WORDS_RESULT_WINDOW = 4
+    for n in range(6):
+        DecisionFactory(published=True, title=f"Shelter review {n}")
+    DecisionFactory(published=True, title="Budget")
+
+    unfiltered = client.get("/decisions/")
+    assert len(unfiltered.context["object_list"]) == 7
+    assert unfiltered.context["paginator"].window == 100
+
+    words = client.get("/decisions/", {"q": "shelter"})
+    paginator = words.context["paginator"]
+    assert (paginator.window, paginator.count, paginator.count_is_capped) == (4, 4, True)
+    assert len(words.context["object_list"]) == 4
+    assert "More than 4" in words.content.decode() or "more than 4" in words.content.decode()
+    beyond = client.get("/decisions/", {"q": "shelter", "page": 2})
+    assert beyond.status_code == 404
+    assert "Only the first 1 pages can be shown" in beyond.content.decode()
+
+
 def test_a_word_found_only_in_the_newest_documents_is_not_taken_for_a_common_one(monkeypatch):
     from django.db import connection
 
