@@ -131,6 +131,48 @@ def _country():
     return state
 
 
+def _fullest(queryset, field):
+    """The value of FIELD held by the most rows of QUERYSET (ties: the first
+    value). Filters chosen this way fill a page at 10,000 documents as at a
+    million, so the two sizes compare pages of the same length: Italy's 8
+    reports at 10,000 made a page of 8 cards, its 1,435 at a million a page
+    of 25."""
+    from django.db.models import Count
+
+    row = (
+        queryset.filter(**{f"{field}__isnull": False})
+        .values(field)
+        .annotate(rows=Count("pk"))
+        .order_by("-rows", field)
+        .first()
+    )
+    if row is None:
+        raise NotAvailable(f"no published rows with a {field.replace('__', ' ')}")
+    return row[field]
+
+
+def _reports_of_one_country():
+    from decisions.models import CountryVisitReport
+
+    return f"country={_fullest(CountryVisitReport.objects.published(), 'country__iso2').lower()}"
+
+
+def _reports_of_a_representative_on_a_topic():
+    from decisions.models import CountryVisitReport
+
+    reports = CountryVisitReport.objects.published()
+    representative = _fullest(reports, "representative__slug")
+    since = reports.filter(representative__slug=representative, published_on__year__gte=2010)
+    return f"representative={representative}&year_from=2010&topic={_fullest(since, 'topics__slug')}"
+
+
+def _recommendations_of_one_country():
+    from decisions.models import Recommendation
+
+    unassessed = Recommendation.objects.published().filter(area="prevention", latest_status__isnull=True)
+    return f"country={_fullest(unassessed, 'report__country__iso2').lower()}&area=prevention&status=none"
+
+
 def _symbol():
     from decisions.models import Decision
 
@@ -145,13 +187,14 @@ def _deep_sitemap_page():
     return f"{url}?p={max(1, DocumentSitemap().paginator.num_pages - 1)}"
 
 
-def deepest_page(deep_page):
+def deepest_page(deep_page, words=False):
     """Lists serve pages only within their result window (osce_docs/pagination.py):
-    a deep page is page DEEP_PAGE or the deepest one served, whichever comes first."""
+    a deep page is page DEEP_PAGE or the deepest one served, whichever comes
+    first. WORDS: a list filtered by words, whose window is smaller."""
     from .pagination import result_window
     from .views import PAGE_SIZE
 
-    return max(1, min(deep_page, result_window() // PAGE_SIZE))
+    return max(1, min(deep_page, result_window(words=words) // PAGE_SIZE))
 
 
 def scenarios(deep_page=2000):
@@ -159,24 +202,30 @@ def scenarios(deep_page=2000):
     from alliance.models import AllianceEvent, AllianceStatement
     from decisions.models import CountryVisitReport, Decision
 
-    served = deepest_page(deep_page)
-    # Past the deepest page a list serves, ask for its last page: page 200 of a
-    # long list, the real last page of a short one (never a 404).
-    deep_query = "page=last" if served < deep_page else f"page={served}"
+    def deep_query(words=False):
+        # Past the deepest page a list serves, ask for its last page: page 200
+        # of a long list, the real last page of a short one (never a 404).
+        served = deepest_page(deep_page, words=words)
+        return "page=last" if served < deep_page else f"page={served}"
 
     def lists(prefix, name, one, three):
+        """ONE and THREE: a query string, or a function that picks one from the corpus."""
+
+        def query(filters):
+            return filters() if callable(filters) else filters
+
         return [
             (f"{prefix}: no filter", "list", lambda: _url(name)),
-            (f"{prefix}: one filter", "list", lambda: _url(name, query=one)),
-            (f"{prefix}: three filters", "list", lambda: _url(name, query=three)),
-            (f"{prefix}: deep page", "list", lambda: _url(name, query=deep_query)),
+            (f"{prefix}: one filter", "list", lambda: _url(name, query=query(one))),
+            (f"{prefix}: three filters", "list", lambda: _url(name, query=query(three))),
+            (f"{prefix}: deep page", "list", lambda: _url(name, query=deep_query())),
         ]
 
     return [
         ("bare Django view", "floor", lambda: BARE_PATH),
         ("home", "list", lambda: _path("/")),
         *lists("decisions", "decisions:decision_list", "body=pc", "body=pc&year_from=2000&topic=prevention"),
-        *lists("reports", "decisions:report_list", "country=it", "country=it&year_from=2010&topic=protection"),
+        *lists("reports", "decisions:report_list", _reports_of_one_country, _reports_of_a_representative_on_a_topic),
         *lists(
             "recommendations",
             "decisions:recommendation_list",
@@ -203,14 +252,14 @@ def scenarios(deep_page=2000):
         (
             "recommendations explorer: country, area, status",
             "list",
-            lambda: _url("decisions:recommendation_list", query="country=it&area=prevention&status=partial"),
+            lambda: _url("decisions:recommendation_list", query=_recommendations_of_one_country()),
         ),
         # The same words as a list's filter: the list's own order, not the search page's ranking.
         ("decisions: a common word", "list", lambda: _url("decisions:decision_list", query="q=trafficking")),
         (
             "decisions: a common word, deep page",
             "list",
-            lambda: _url("decisions:decision_list", query=f"q=trafficking&{deep_query}"),
+            lambda: _url("decisions:decision_list", query=f"q=trafficking&{deep_query(words=True)}"),
         ),
         ("search: common word", "search", lambda: _url("search:search", query="q=trafficking")),
         ("search: rare word", "search", lambda: _url("search:search", query="q=Schuldknechtschaft")),

@@ -1,6 +1,7 @@
 """The benchmark command runs on a small corpus and reports every scenario."""
 
 import json
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -97,3 +98,38 @@ def test_compare_refuses_a_file_that_is_not_a_benchmark_report(tmp_path):
     broken.write_text("not json")
     with pytest.raises(CommandError, match="not a JSON file written by benchmark"):
         call_command("benchmark", "--requests", "1", "--compare", str(broken), stdout=StringIO())
+
+
+def test_filtered_scenarios_ask_for_the_values_with_the_most_published_results():
+    """So that a filtered list fills its page at 10,000 documents as at a million."""
+    from tests.factories import RecommendationFactory, ReportFactory, SpecialRepresentativeFactory, StateFactory, TopicFactory
+
+    few, many, drafted = StateFactory(iso2="FI"), StateFactory(iso2="SE"), StateFactory(iso2="NO")
+    busy, quiet = SpecialRepresentativeFactory(), SpecialRepresentativeFactory()
+    labour, prevention = TopicFactory(slug="labour"), TopicFactory(slug="prevention")
+    ReportFactory(published=True, country=few, representative=quiet, topics=[prevention])
+    for _ in range(2):
+        ReportFactory(published=True, country=many, representative=busy, topics=[labour])
+    ReportFactory(published=True, country=few, representative=busy, topics=[prevention], published_on=date(2009, 1, 1))
+    # Drafts are not what the public lists show: they never pick a value.
+    for _ in range(3):
+        report = ReportFactory(country=drafted, representative=quiet, topics=[prevention])
+        RecommendationFactory.create_batch(3, report=report, area="prevention")
+    RecommendationFactory(report=ReportFactory(published=True, country=few), area="prevention")
+    RecommendationFactory(report=ReportFactory(published=True, country=many), area="prevention", latest_status="partial")
+    RecommendationFactory(report=ReportFactory(published=True, country=many), area="protection")
+
+    assert benchmark._reports_of_one_country() == "country=se"
+    assert benchmark._reports_of_a_representative_on_a_topic() == (
+        f"representative={busy.slug}&year_from=2010&topic=labour"
+    )
+    assert benchmark._recommendations_of_one_country() == "country=fi&area=prevention&status=none"
+
+
+def test_a_filtered_scenario_with_nothing_to_filter_is_not_available():
+    from decisions.models import CountryVisitReport
+    from osce_docs.models import Status
+
+    CountryVisitReport.objects.update(status=Status.DRAFT)  # the seed data's reports, unpublished
+    with pytest.raises(benchmark.NotAvailable, match="no published rows with a country iso2"):
+        benchmark._reports_of_one_country()
