@@ -3,9 +3,24 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from osce_docs.filters import ChoiceFilter, TopicFilter, WordsFilter, YearFilter
+from osce_docs import widgets
+from osce_docs.filters import ChoiceFilter, ListedModelChoiceField, TopicFilter, WordsFilter, YearFilter
 
-from .models import AllianceEvent, AllianceStatement, EventKind, StatementKind
+from .models import AllianceEvent, AllianceStatement, EventKind, PartnerOrganisation, StatementKind
+
+
+class PartnerFilter(django_filters.ModelChoiceFilter):
+    """A partner organisation by its slug, as the partners page links to it."""
+
+    field_class = ListedModelChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", widgets.Select)
+        kwargs.setdefault("queryset", PartnerOrganisation.objects.all())
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("label", _("Endorsed by"))
+        kwargs.setdefault("empty_label", _("Any partner"))
+        super().__init__(*args, **kwargs)
 
 
 class EventFilter(django_filters.FilterSet):
@@ -32,6 +47,7 @@ class StatementFilter(django_filters.FilterSet):
     year_from = YearFilter(field_name="issued_on", lookup_expr="year__gte", label=_("From year"))
     year_to = YearFilter(field_name="issued_on", lookup_expr="year__lte", label=_("To year"))
     topic = TopicFilter(field_name="topics")
+    partner = PartnerFilter(field_name="endorsed_by")
 
     class Meta:
         model = AllianceStatement

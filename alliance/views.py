@@ -1,6 +1,5 @@
 """Public pages of the Alliance against Trafficking in Persons."""
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -51,12 +50,24 @@ class StatementDetailView(DocumentDetailView):
 
 
 class PartnerListView(PublishedMixin, ListView):
-    """Partner organisations, each with the published statements it endorsed."""
+    """Partner organisations, each with the latest published statements it
+    endorsed and a link to all of them (the statements list, filtered): a
+    partner's statements grow with the library, the page does not."""
 
     model = PartnerOrganisation
+    latest_statements = 3
 
     def get_queryset(self):
-        statements = self.published(AllianceStatement).order_by("-issued_on")
-        return PartnerOrganisation.objects.prefetch_related(
-            Prefetch("statements", queryset=statements, to_attr="published_statements")
-        )
+        return PartnerOrganisation.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        partners = list(context["object_list"])
+        # One more than shown: whether "all statements" has more to show.
+        latest = self.published(AllianceStatement).latest_endorsed_by(partners, self.latest_statements + 1)
+        for partner in partners:
+            statements = latest[partner.pk]
+            partner.latest_statements = statements[: self.latest_statements]
+            partner.more_statements = len(statements) > self.latest_statements
+        context["object_list"] = context["partner_list"] = partners
+        return context

@@ -234,6 +234,7 @@ def scenarios(deep_page=2000):
         ),
         *lists("alliance events", "alliance:event_list", "kind=conference", "kind=workshop&year_from=2010&topic=prevention"),
         ("alliance statements", "list", lambda: _url("alliance:statement_list")),
+        ("alliance partners", "list", lambda: _url("alliance:partner_list")),
         ("countries", "list", lambda: _url("core:country_list")),
         (
             "decision detail",

@@ -124,3 +124,49 @@ class TestPartners:
         assert "Endorsed published statement" in response.text
         assert "Endorsed draft statement" not in response.text
         assert f'id="{partner.slug}"' in response.text
+
+    def test_shows_each_partners_latest_statements_and_links_to_all_of_them(self, client):
+        busy, quiet = PartnerFactory(name="Busy Coalition"), PartnerFactory(name="Quiet Network")
+        for year in range(2010, 2016):
+            StatementFactory(published=True, title=f"Statement of {year}", issued_on=datetime.date(year, 3, 1)).endorsed_by.add(busy)
+        StatementFactory(title="Newest but a draft", issued_on=datetime.date(2020, 1, 1)).endorsed_by.add(busy)
+        StatementFactory(published=True, title="The quiet one", issued_on=datetime.date(2012, 1, 1)).endorsed_by.add(quiet)
+        response = client.get(reverse("alliance:partner_list"))
+        by_slug = {partner.slug: partner for partner in response.context["object_list"]}
+        assert [s.title for s in by_slug[busy.slug].latest_statements] == [
+            "Statement of 2015", "Statement of 2014", "Statement of 2013",
+        ]
+        assert [s.title for s in by_slug[quiet.slug].latest_statements] == ["The quiet one"]
+        assert "Statement of 2012" not in response.text and "Newest but a draft" not in response.text
+        all_of_busy = f'{STATEMENTS}?partner={busy.slug}'
+        assert f'href="{all_of_busy}"' in response.text
+        assert f'?partner={quiet.slug}"' not in response.text  # all there is is shown
+        # The link lists every published statement the partner endorsed, and no other.
+        shown = client.get(all_of_busy)
+        assert [row.title for row in shown.context["object_list"]] == [f"Statement of {y}" for y in range(2015, 2009, -1)]
+
+    def test_the_partners_page_costs_the_same_queries_however_many_statements_and_partners(
+        self, client, django_assert_num_queries
+    ):
+        def queries():
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse("alliance:partner_list")).status_code == 200
+            return len(captured)
+
+        first = PartnerFactory()
+        StatementFactory(published=True).endorsed_by.add(first)
+        few = queries()
+        for _ in range(4):
+            partner = PartnerFactory()
+            for _ in range(5):
+                StatementFactory(published=True).endorsed_by.add(partner, first)
+        assert queries() == few <= 4
+
+
+class TestStatementsByPartner:
+    def test_an_unknown_partner_is_a_message_not_an_error(self, client):
+        response = client.get(STATEMENTS, {"partner": "no-such-partner"})
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.text

@@ -28,6 +28,7 @@ PAGES = [
     "/alliance/",
     "/alliance/?kind=workshop&topic=prevention",
     "/alliance/statements/",
+    "/alliance/statements/?partner=anti-slavery-international",
     # Words on a list: on SQLite one more query, to tell common words from rare ones.
     "/reports/?q=victims+shelter&year_from=2004",
     "/decisions/?q=trafficking",
@@ -41,7 +42,7 @@ PAGES = [
 OTHER_PAGES = ["/", "/countries/"]
 # Pages whose cost must not grow with the library: at most 8 queries, the same
 # number for a small and a larger corpus (the dossier is the busiest State's).
-FLAT_PAGES = ["/", "/countries/", "/topics/", "/sitemap.xml", "/sitemap-documents.xml", "/sitemap-documents.xml?p=2"]
+FLAT_PAGES = ["/", "/countries/", "/topics/", "/alliance/partners/", "/sitemap.xml", "/sitemap-documents.xml", "/sitemap-documents.xml?p=2"]
 
 
 @pytest.fixture
