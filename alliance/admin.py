@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from osce_docs.admin import DocumentAdminMixin, DocumentImportMixin
+from osce_docs.admin_lists import year_filter
 
 from .importing import EventImporter
 
@@ -12,9 +13,8 @@ from .models import AllianceEvent, AllianceStatement, PartnerOrganisation
 class AllianceEventAdmin(DocumentImportMixin, DocumentAdminMixin, admin.ModelAdmin):
     importer_class = EventImporter
     list_display = ["title", "event_kind", "ordinal", "start_on", "venue", "status", "file_count"]
-    list_filter = ["event_kind", "status", "topics", "host_country"]
+    list_filter = ["event_kind", "status", "topics", "host_country", year_filter("start_on")]
     search_fields = ["title", "theme", "summary", "venue"]
-    date_hierarchy = "start_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["host_country", *DocumentAdminMixin.autocomplete_fields]
     fieldsets = [
@@ -28,9 +28,8 @@ class AllianceEventAdmin(DocumentImportMixin, DocumentAdminMixin, admin.ModelAdm
 @admin.register(AllianceStatement)
 class AllianceStatementAdmin(DocumentAdminMixin, admin.ModelAdmin):
     list_display = ["title", "statement_kind", "issued_on", "status", "file_count"]
-    list_filter = ["statement_kind", "status", "topics"]
+    list_filter = ["statement_kind", "status", "topics", year_filter("issued_on")]
     search_fields = ["title", "summary", "endorsed_by__name", "endorsed_by__acronym"]
-    date_hierarchy = "issued_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["endorsed_by", *DocumentAdminMixin.autocomplete_fields]
     fieldsets = [

@@ -8,6 +8,7 @@ from osce_docs.admin import (
     DocumentPartInlineMixin,
     HiddenFromIndexMixin,
 )
+from osce_docs.admin_lists import year_filter
 
 from .forms import VisitPeriodInlineFormSet
 from .importing import DecisionImporter, ReportImporter
@@ -20,9 +21,8 @@ class DecisionAdmin(DocumentImportMixin, DocumentAdminMixin, admin.ModelAdmin):
     importer_class = DecisionImporter
     list_display = ["symbol", "title", "body", "adopted_on", "place", "status", "file_count"]
     list_display_links = ["symbol", "title"]
-    list_filter = ["body", "status", "original_language", "topics"]
+    list_filter = ["body", "status", "original_language", "topics", year_filter("adopted_on", _("year adopted"))]
     search_fields = ["symbol", "title", "summary", "meeting", "place"]
-    date_hierarchy = "adopted_on"
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["symbol", *DocumentAdminMixin.readonly_fields]
     fieldsets = [
@@ -64,9 +64,8 @@ class RecommendationInline(DocumentPartInlineMixin, admin.StackedInline):
 class CountryVisitReportAdmin(DocumentImportMixin, DocumentAdminMixin, admin.ModelAdmin):
     importer_class = ReportImporter
     list_display = ["title", "country", "representative", "published_on", "status", "file_count"]
-    list_filter = ["status", "representative", "country", "topics"]
+    list_filter = ["status", "representative", "country", "topics", year_filter("published_on", _("year published"))]
     search_fields = ["title", "summary", "country__name", "representative__name", "recommendations__text"]
-    date_hierarchy = "published_on"
     autocomplete_fields = ["country", *DocumentAdminMixin.autocomplete_fields]
     list_select_related = ["country", "representative"]
     prepopulated_fields = {"slug": ["title"]}

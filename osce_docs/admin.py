@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db.models import Count
+from django.db.models import F, Func, OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -16,10 +16,22 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_lists import WindowedChangeListMixin, year_filter
+from .filetypes import ALLOWED_TYPES
 from .forms import AttachmentForm, AttachmentInlineFormSet, DocumentImportForm
 from .history import record_version
 from .importing import ImportFailed, NoFiles, ZipFiles
-from .models import Attachment, Document, DocumentRelation, SpecialRepresentative, Status, State, Topic
+from .languages import language_name
+from .models import (
+    Attachment,
+    Document,
+    DocumentCount,
+    DocumentRelation,
+    SpecialRepresentative,
+    State,
+    Status,
+    Topic,
+)
 from .roles import can_edit, can_publish
 from .uploads import redirect_if_upload_refused
 
@@ -52,7 +64,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     object_history_list_template = "admin/osce_docs/object_history_list.html"
 
 
-class DocumentPartAdmin(EditorRulesMixin, HistoryAdmin):
+class DocumentPartAdmin(WindowedChangeListMixin, EditorRulesMixin, HistoryAdmin):
     """A part of a document edited on its own page (a recommendation, a
     relation …). DOCUMENT_PATH leads from the part to its document, e.g.
     "report" or "recommendation.report"; editors may pick drafts only."""
@@ -109,9 +121,10 @@ class StateAdmin(admin.ModelAdmin):
     ordering = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(document_total=Count("documents"))
+        # Kept by the database (StateDocumentCount), not counted over every link.
+        return super().get_queryset(request).with_document_counts()
 
-    @admin.display(description=_("documents"), ordering="document_total")
+    @admin.display(description=_("published documents"), ordering="document_total")
     def document_count(self, obj):
         return obj.document_total
 
@@ -123,9 +136,10 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(document_total=Count("documents"))
+        # Kept by the database (TopicDocumentCount), not counted over every link.
+        return super().get_queryset(request).with_document_counts()
 
-    @admin.display(description=_("documents"), ordering="document_total")
+    @admin.display(description=_("published documents"), ordering="document_total")
     def document_count(self, obj):
         return obj.document_total
 
@@ -237,7 +251,7 @@ def reextract_document_text(modeladmin, request, queryset):
     )
 
 
-class DocumentAdminMixin(EditorRulesMixin, StoredFilesCleanupMixin, HistoryAdmin):
+class DocumentAdminMixin(WindowedChangeListMixin, EditorRulesMixin, StoredFilesCleanupMixin, HistoryAdmin):
     """What every kind of document's admin shares: the inlines, the publish
     actions (Publishers only), the editors' rules, and the audit trail (the
     "History" button: every version, field by field, restorable)."""
@@ -331,7 +345,12 @@ class DocumentAdminMixin(EditorRulesMixin, StoredFilesCleanupMixin, HistoryAdmin
         return obj.attachment_total
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(attachment_total=Count("attachments", distinct=True))
+        # Counted for each row shown, not joined and grouped over the whole list.
+        files = Attachment.objects.filter(document=OuterRef("pk")).order_by().values(n=Func(F("pk"), function="COUNT"))
+        return super().get_queryset(request).annotate(attachment_total=Subquery(files))
+
+    def kept_total(self, request):
+        return sum(DocumentCount.objects.total(kind=self.model.DOCUMENT_KIND, status=status) for status in Status.values)
 
 
 @admin.action(description=_("Export selected as CSV"), permissions=["view"])
@@ -482,15 +501,17 @@ class DocumentImportMixin:
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(WindowedChangeListMixin, admin.ModelAdmin):
     """All documents of every kind in one list: the quick way to find any
     record, and what relation fields search through."""
 
+    def kept_total(self, request):
+        return sum(DocumentCount.objects.total(status=status) for status in Status.values)
+
     list_display = ["title_link", "kind", "status", "published_on", "updated_at"]
     list_display_links = None
-    list_filter = ["kind", "status"]
+    list_filter = ["kind", "status", year_filter("published_on", _("year published"))]
     search_fields = ["title", "slug", "decision__symbol"]
-    date_hierarchy = "published_on"
     actions = [publish_documents, unpublish_documents, reextract_document_text]
 
     def has_add_permission(self, request):
@@ -517,13 +538,27 @@ class DocumentAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, obj.title)
 
 
+class FileFormatFilter(admin.SimpleListFilter):
+    """The accepted formats: Django's own filter for the field would read the
+    type of every file (SELECT DISTINCT over millions of rows)."""
+
+    title = _("format")
+    parameter_name = "content_type"
+
+    def lookups(self, request, model_admin):
+        return [(content_type, f"{label} ({extension})") for content_type, (extension, label) in ALLOWED_TYPES.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(content_type=self.value()) if self.value() else queryset
+
+
 @admin.register(Attachment)
 class AttachmentAdmin(StoredFilesCleanupMixin, DocumentPartAdmin):
     list_display = [
         "original_name",
         "document",
         "kind",
-        "language",
+        "language_display",
         "is_original",
         "size_display",
         "text_status",
@@ -531,9 +566,15 @@ class AttachmentAdmin(StoredFilesCleanupMixin, DocumentPartAdmin):
         "text_error",
     ]
     actions = [reextract_attachment_text]
-    list_filter = ["kind", "language", "is_original", "text_status", "content_type"]
+    list_filter = [
+        "kind",
+        "language",
+        "is_original",
+        "text_status",
+        FileFormatFilter,
+        year_filter("uploaded_at", _("year uploaded")),
+    ]
     search_fields = ["original_name", "sha256", "document__title"]
-    date_hierarchy = "uploaded_at"
     list_select_related = ["document"]
     autocomplete_fields = ["document"]
     form = AttachmentForm
@@ -555,6 +596,11 @@ class AttachmentAdmin(StoredFilesCleanupMixin, DocumentPartAdmin):
     @admin.display(description=_("size"), ordering="size")
     def size_display(self, obj):
         return filesizeformat(obj.size)
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_display(self, obj):
+        # Django's own display rebuilds the field's 180 choices for every row.
+        return language_name(obj.language)
 
     document_path = "document"
 
