@@ -64,7 +64,7 @@ class RecommendationInline(DocumentPartInlineMixin, admin.StackedInline):
 class CountryVisitReportAdmin(DocumentImportMixin, DocumentAdminMixin, admin.ModelAdmin):
     importer_class = ReportImporter
     list_display = ["title", "country", "representative", "published_on", "status", "file_count"]
-    list_filter = ["status", "representative", "country", "topics", year_filter("published_on", _("year published"))]
+    list_filter = ["status", "representative", "country", "topics", year_filter("listing_date", _("year published"))]
     search_fields = ["title", "summary", "country__name", "representative__name", "recommendations__text"]
     autocomplete_fields = ["country", *DocumentAdminMixin.autocomplete_fields]
     list_select_related = ["country", "representative"]
@@ -89,6 +89,7 @@ class FollowUpInline(DocumentPartInlineMixin, admin.TabularInline):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(DocumentPartAdmin):
+    ordering = ["report", "number"]  # the model's order, read from its index
     list_display = ["__str__", "report", "area", "latest_status"]
     list_filter = ["area", "report__country", "follow_ups__status"]
     search_fields = ["text", "report__title", "report__country__name"]

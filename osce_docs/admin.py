@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .admin_lists import WindowedChangeListMixin, year_filter
+from .admin_lists import WindowedChangeListMixin, kept_document_total, year_filter
 from .filetypes import ALLOWED_TYPES
 from .forms import AttachmentForm, AttachmentInlineFormSet, DocumentImportForm
 from .history import record_version
@@ -25,7 +25,6 @@ from .languages import language_name
 from .models import (
     Attachment,
     Document,
-    DocumentCount,
     DocumentRelation,
     SpecialRepresentative,
     State,
@@ -67,7 +66,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
 class DocumentPartAdmin(WindowedChangeListMixin, EditorRulesMixin, HistoryAdmin):
     """A part of a document edited on its own page (a recommendation, a
     relation …). DOCUMENT_PATH leads from the part to its document, e.g.
-    "report" or "recommendation.report"; editors may pick drafts only."""
+    "report" or "recommendation.report"; editors may pick drafts only.
+    Listed latest first: the key's index gives that order, where the
+    models' own (a follow-up's date) would sort every row of the table."""
+
+    ordering = ["-pk"]
 
     document_path = None
 
@@ -349,8 +352,8 @@ class DocumentAdminMixin(WindowedChangeListMixin, EditorRulesMixin, StoredFilesC
         files = Attachment.objects.filter(document=OuterRef("pk")).order_by().values(n=Func(F("pk"), function="COUNT"))
         return super().get_queryset(request).annotate(attachment_total=Subquery(files))
 
-    def kept_total(self, request):
-        return sum(DocumentCount.objects.total(kind=self.model.DOCUMENT_KIND, status=status) for status in Status.values)
+    def kept_total(self, request, filters):
+        return kept_document_total(request, filters, kind=self.model.DOCUMENT_KIND)
 
 
 @admin.action(description=_("Export selected as CSV"), permissions=["view"])
@@ -505,8 +508,8 @@ class DocumentAdmin(WindowedChangeListMixin, admin.ModelAdmin):
     """All documents of every kind in one list: the quick way to find any
     record, and what relation fields search through."""
 
-    def kept_total(self, request):
-        return sum(DocumentCount.objects.total(status=status) for status in Status.values)
+    def kept_total(self, request, filters):
+        return kept_document_total(request, filters)
 
     list_display = ["title_link", "kind", "status", "published_on", "updated_at"]
     list_display_links = None

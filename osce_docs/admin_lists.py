@@ -15,9 +15,12 @@ public lists (osce_docs/pagination.py):
   grouped over the whole list.
 """
 
+import datetime
+
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .pagination import WindowPaginator
@@ -31,31 +34,51 @@ class WindowedChangeListMixin:
 
     show_full_result_count = False
 
-    def kept_total(self, request):
-        """The unfiltered list's exact total, when the database keeps it (else None)."""
+    def kept_total(self, request, filters):
+        """The list's exact total, when the database keeps it for these FILTERS
+        (the names of the parameters narrowing it), else None."""
         return None
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        unfiltered = set(request.GET) <= UNFILTERING_PARAMETERS
-        total = self.kept_total(request) if unfiltered else None
+        total = self.kept_total(request, set(request.GET) - UNFILTERING_PARAMETERS)
         return WindowPaginator(queryset, per_page, orphans, allow_empty_first_page, total=total)
+
+
+def kept_document_total(request, filters, kind=None):
+    """The number of documents (of KIND, or of the kind the list is filtered
+    by) with the status the list is filtered by, or of any status, from
+    DocumentCount; None when other filters narrow the list."""
+    from .models import DocumentCount, Status
+
+    if not filters <= {"status__exact", "kind__exact"}:
+        return None
+    kind = request.GET.get("kind__exact", kind)
+    statuses = [request.GET["status__exact"]] if "status__exact" in filters else Status.values
+    return sum(DocumentCount.objects.total(kind=kind, status=status) for status in statuses)
 
 
 class YearListFilter(admin.SimpleListFilter):
     """The year of FIELD_NAME (a date or date-time field), latest first:
-    ``year_filter(field_name)`` makes one for a field."""
+    ``year_filter(field_name)`` makes one for a field. The years offered run
+    from the first to the last date: the field wants an index of its own
+    table (a report filters by its listing_date, its publication date copied
+    beside its other indexes)."""
 
     field_name = None
     title = _("year")
 
     def lookups(self, request, model_admin):
+        field = self.field_name
+        dated = model_admin.model._default_manager.filter(**{f"{field}__isnull": False})
+        if not isinstance(model_admin.model._meta.get_field(field), models.DateTimeField):
+            # The earliest date stands for "no date" in a report's listing_date.
+            dated = dated.filter(**{f"{field}__gt": datetime.date.min})
         # Two reads of the field's index: MIN and MAX in one query would make
         # SQLite scan the table.
-        dated = model_admin.model._default_manager.filter(**{f"{self.field_name}__isnull": False})
-        first = dated.order_by(self.field_name).values_list(self.field_name, flat=True).first()
+        first = dated.order_by(field).values_list(field, flat=True).first()
         if first is None:
             return []
-        last = dated.order_by(f"-{self.field_name}").values_list(self.field_name, flat=True).first()
+        last = dated.order_by(f"-{field}").values_list(field, flat=True).first()
         return [(str(year), str(year)) for year in range(last.year, first.year - 1, -1)]
 
     def queryset(self, request, queryset):
@@ -71,5 +94,9 @@ def year_filter(field_name, title=None):
     return type(
         f"{field_name.title().replace('_', '')}YearFilter",
         (YearListFilter,),
-        {"field_name": field_name, "parameter_name": f"{field_name}__year", "title": title or YearListFilter.title},
+        {
+            "field_name": field_name,
+            "parameter_name": f"{field_name}__year",
+            "title": title or YearListFilter.title,
+        },
     )

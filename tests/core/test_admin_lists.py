@@ -40,7 +40,7 @@ def counting(queries):
 
 def test_a_filtered_list_past_the_window_says_more_than_and_counts_nothing_twice(staff_client, five_drafts, settings):
     settings.LIST_RESULT_WINDOW = 3
-    response, queries = queries_for(staff_client, DECISIONS, {"status__exact": "draft"})
+    response, queries = queries_for(staff_client, DECISIONS, {"body__exact": "PC"})
     assert response.context["cl"].paginator.count_is_capped
     assert "More than 3 decisions" in response.text
     # Django's change list would count the filtered list, then the whole table.
@@ -108,3 +108,34 @@ def test_states_and_topics_show_the_published_counts_the_database_keeps(staff_cl
         assert row.document_total == 1
         assert not any("GROUP BY" in sql.upper() and "osce_docs_document_states" in sql for sql in queries)
         assert not any("GROUP BY" in sql.upper() and "osce_docs_document_topics" in sql for sql in queries)
+
+
+def test_a_list_filtered_by_status_only_shows_the_kept_total_without_counting(staff_client, five_drafts, settings):
+    settings.LIST_RESULT_WINDOW = 3
+    DecisionFactory(published=True)
+    drafts, queries = queries_for(staff_client, DECISIONS, {"status__exact": "draft"})
+    assert drafts.context["cl"].result_count == 5 and not drafts.context["cl"].paginator.count_is_capped
+    assert not counting(queries)
+    every_kind, queries = queries_for(
+        staff_client, reverse("admin:osce_docs_document_changelist"), {"status__exact": "published", "kind__exact": "decision"}
+    )
+    assert every_kind.context["cl"].result_count == 1 and not counting(queries)
+
+
+def test_parts_are_listed_latest_first_from_the_keys_index(staff_client):
+    from tests.factories import FollowUpFactory
+
+    first, second = FollowUpFactory(assessed_on=datetime.date(2020, 1, 1)), FollowUpFactory(assessed_on=datetime.date(2010, 1, 1))
+    response, queries = queries_for(staff_client, reverse("admin:decisions_followup_changelist"))
+    assert [row.pk for row in response.context["cl"].result_list][:2] == [second.pk, first.pk]
+
+
+def test_a_report_without_a_date_does_not_stretch_the_years_back_to_year_one(staff_client):
+    from tests.factories import ReportFactory
+
+    Document.objects.all().delete()
+    ReportFactory(published_on=datetime.date(2016, 2, 1))
+    ReportFactory(published_on=None)  # listed with the earliest date, as undated
+    response, _queries = queries_for(staff_client, reverse("admin:decisions_countryvisitreport_changelist"))
+    (years,) = [spec for spec in response.context["cl"].filter_specs if spec.title == "year published"]
+    assert [value for value, _label in years.lookup_choices] == ["2016"]
