@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .admin_lists import WindowedChangeListMixin, kept_document_total, year_filter
+from .admin_lists import FullTextSearchMixin, WindowedChangeListMixin, kept_document_total, year_filter
 from .filetypes import ALLOWED_TYPES
 from .forms import AttachmentForm, AttachmentInlineFormSet, DocumentImportForm
 from .history import record_version
@@ -254,7 +254,9 @@ def reextract_document_text(modeladmin, request, queryset):
     )
 
 
-class DocumentAdminMixin(WindowedChangeListMixin, EditorRulesMixin, StoredFilesCleanupMixin, HistoryAdmin):
+class DocumentAdminMixin(
+    FullTextSearchMixin, WindowedChangeListMixin, EditorRulesMixin, StoredFilesCleanupMixin, HistoryAdmin
+):
     """What every kind of document's admin shares: the inlines, the publish
     actions (Publishers only), the editors' rules, and the audit trail (the
     "History" button: every version, field by field, restorable)."""
@@ -504,7 +506,7 @@ class DocumentImportMixin:
 
 
 @admin.register(Document)
-class DocumentAdmin(WindowedChangeListMixin, admin.ModelAdmin):
+class DocumentAdmin(FullTextSearchMixin, WindowedChangeListMixin, admin.ModelAdmin):
     """All documents of every kind in one list: the quick way to find any
     record, and what relation fields search through."""
 

@@ -12,7 +12,9 @@ public lists (osce_docs/pagination.py):
 - dates are narrowed by a year filter whose years come from the first and
   last date (two index reads), instead of the date hierarchy;
 - the number of files on each row is counted for the rows shown, not
-  grouped over the whole list.
+  grouped over the whole list;
+- documents are searched through the full-text index, as on the site,
+  instead of a LIKE over the title and summary of every row.
 """
 
 import datetime
@@ -42,6 +44,37 @@ class WindowedChangeListMixin:
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         total = self.kept_total(request, set(request.GET) - UNFILTERING_PARAMETERS)
         return WindowPaginator(queryset, per_page, orphans, allow_empty_first_page, total=total)
+
+
+class FullTextSearchMixin:
+    """A ModelAdmin mixin for lists of documents: the search box (and the
+    autocomplete of fields that pick a document) asks the site's full-text
+    index, drafts included; a slug or symbol typed exactly finds just that
+    document. Django's LIKE over the title and summary read every row: 4–15 s
+    at a million documents for a word found nowhere."""
+
+    search_help_text = _(
+        'Whole words, as on the site\'s search: all must match, "a phrase", -word, or. '
+        "An exact slug or symbol finds its document."
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        from .models import Document
+        from .search import filter_documents
+
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        # Either, not both: an OR of the two made PostgreSQL hash the index's
+        # matches again for every row it checked (a minute for a common word).
+        by_slug = Document.objects.filter(slug=term).order_by().values("pk")
+        by_symbol = Document.objects.filter(decision__symbol=term).order_by().values("pk")
+        # A UNION, each side through its own index (an OR across the two
+        # tables is a scan of both).
+        named = [row["pk"] for row in by_slug.union(by_symbol)]
+        if named:
+            return queryset.filter(pk__in=named), False
+        return filter_documents(queryset, term), False
 
 
 def kept_document_total(request, filters, kind=None):

@@ -139,3 +139,27 @@ def test_a_report_without_a_date_does_not_stretch_the_years_back_to_year_one(sta
     response, _queries = queries_for(staff_client, reverse("admin:decisions_countryvisitreport_changelist"))
     (years,) = [spec for spec in response.context["cl"].filter_specs if spec.title == "year published"]
     assert [value for value, _label in years.lookup_choices] == ["2016"]
+
+
+def test_search_asks_the_full_text_index_drafts_included_and_an_exact_symbol_or_slug_names_one(staff_client):
+    Document.objects.all().delete()
+    servitude = DecisionFactory(title="Decision on domestic servitude", summary="Victims trafficked into households.")
+    DecisionFactory(title="Decision on the budget", number=7001)
+    labour = DecisionFactory(title="Decision on labour exploitation", number=557, published=True)
+    DecisionFactory(title="Amending labour", number=557, revision=1, summary="Refers to labour exploitation.")
+
+    def found(term):
+        response, queries = queries_for(staff_client, DECISIONS, {"q": term})
+        assert not any(" LIKE " in sql.upper() for sql in queries), term  # no scan of every title
+        return {row.pk for row in response.context["cl"].result_list}
+
+    assert found("household") == {servitude.pk}  # a draft, by a word form in its summary
+    assert found("xyzzy") == set()
+    assert found("labour exploitation") == {labour.pk, Decision.objects.get(revision=1).pk}
+    assert found("PC.DEC/557") == {labour.pk}  # the symbol typed exactly: that decision
+    assert found(servitude.slug) == {servitude.pk}
+    picked = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "osce_docs", "model_name": "attachment", "field_name": "document", "term": "servitude"},
+    )
+    assert [int(result["id"]) for result in picked.json()["results"]] == [servitude.pk]
