@@ -4,7 +4,7 @@ Co-ordination Team's statements and recommendations."""
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -129,9 +129,13 @@ class AllianceStatementQuerySet(DocumentQuerySet):
         index, stopping at COUNT), then those statements, instead of every
         statement each partner endorsed."""
         latest = {partner.pk: [] for partner in partners}
+        links = self.model.endorsed_by.through.objects
         walks, params = [], []
         for partner in partners:
-            walk = self.filter(endorsed_by=partner).order_by("-issued_on", "-pk").values("pk")[:count]
+            # EXISTS, not a join: joined, SQLite read all the partner's links
+            # and sorted their statements (46 ms a partner at a million).
+            endorsed = links.filter(alliancestatement_id=OuterRef("pk"), partnerorganisation_id=partner.pk)
+            walk = self.filter(Exists(endorsed)).order_by("-issued_on", "-pk").values("pk")[:count]
             sql, walk_params = walk.query.sql_with_params()
             # Wrapped: SQLite takes no LIMIT in a member of a compound SELECT.
             walks.append(f"SELECT %s, walk.* FROM ({sql}) walk")
