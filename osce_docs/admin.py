@@ -515,8 +515,13 @@ class DocumentAdmin(FullTextSearchMixin, WindowedChangeListMixin, admin.ModelAdm
 
     list_display = ["title_link", "kind", "status", "published_on", "updated_at"]
     list_display_links = None
-    list_filter = ["kind", "status", year_filter("published_on", _("year published"))]
+    list_filter = ["kind", "status"]
     search_fields = ["title", "slug", "decision__symbol"]
+    # Latest created first, from the key's index. By date it sorted every
+    # document; an index on the date alone (drafts and published together)
+    # lured PostgreSQL's newest-first public lists into reading the undated
+    # drafts first (the latest feed 11 -> 135 ms at a million).
+    ordering = ["-pk"]
     actions = [publish_documents, unpublish_documents, reextract_document_text]
 
     def has_add_permission(self, request):

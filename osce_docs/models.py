@@ -378,9 +378,6 @@ class Document(models.Model):
             # row they skip or count (a deep page of reports, 5,000 checks at a
             # million documents: 31 -> 10 ms on PostgreSQL).
             models.Index(fields=["id", "status"], name="document_status_by_id"),
-            # The admin's list of all documents, drafts and published together,
-            # newest first without sorting them all; its year filter's range.
-            models.Index(fields=["published_on", "id"], name="document_by_date"),
         ]
         permissions = [("publish_document", _("Can publish, unpublish and delete documents"))]
 

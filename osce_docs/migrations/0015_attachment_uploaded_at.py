@@ -16,8 +16,4 @@ class Migration(migrations.Migration):
             model_name='attachment',
             index=models.Index(fields=['uploaded_at'], name='attachment_uploaded_at'),
         ),
-        migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['published_on', 'id'], name='document_by_date'),
-        ),
     ]
