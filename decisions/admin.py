@@ -92,7 +92,8 @@ class RecommendationAdmin(DocumentPartAdmin):
     ordering = ["report", "number"]  # the model's order, read from its index
     list_display = ["__str__", "report", "area", "latest_status"]
     list_filter = ["area", "report__country", "follow_ups__status"]
-    search_fields = ["text", "report__title", "report__country__name"]
+    search_fields = ["text"]
+    search_help_text = _('Whole words of the recommendation, as on the site: all must match, "a phrase", -word, or.')
     list_select_related = ["report"]
     autocomplete_fields = ["report"]
     inlines = [FollowUpInline]
@@ -101,6 +102,11 @@ class RecommendationAdmin(DocumentPartAdmin):
     @admin.display(description=_("latest follow-up"), ordering="latest_status")
     def latest_status(self, obj):
         return obj.latest_status or "–"
+
+    def get_search_results(self, request, queryset, search_term):
+        # As the public list reads its words: narrowed through the reports'
+        # full-text entries, not a LIKE over 1.4 million texts (10 s).
+        return (queryset.search(search_term) if search_term.strip() else queryset), False
 
 
 @admin.register(VisitPeriod)

@@ -316,7 +316,7 @@ class RecommendationQuerySet(AttachingQuerySet):
         )
 
     def search(self, query):
-        """Recommendations whose text holds every word of QUERY."""
+        """Recommendations whose text holds QUERY's words (osce_docs.search.filter_recommendations)."""
         from osce_docs.search import filter_recommendations
 
         return filter_recommendations(self, query)

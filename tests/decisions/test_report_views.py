@@ -191,6 +191,28 @@ class TestRecommendationExplorer:
         RecommendationFactory(report=report(), text="Fund shelters.")
         assert listed(client.get(RECOMMENDATIONS, {"q": "rapporteur"})) == [match.pk]
 
+    def test_words_read_as_everywhere_phrases_or_and_exclusions(self, client):
+        referral = RecommendationFactory(report=report(), text="Set up a national referral mechanism.")
+        shelters = RecommendationFactory(report=report(), text="Fund shelters for victims of labour exploitation.")
+        both = RecommendationFactory(report=report(), text="Fund shelters within the national referral mechanism.")
+        assert set(listed(client.get(RECOMMENDATIONS, {"q": '"referral mechanism"'}))) == {referral.pk, both.pk}
+        assert set(listed(client.get(RECOMMENDATIONS, {"q": "shelters -referral"}))) == {shelters.pk}
+        assert set(listed(client.get(RECOMMENDATIONS, {"q": "rapporteur or exploitation"}))) == {shelters.pk}
+        assert listed(client.get(RECOMMENDATIONS, {"q": "xyzzy"})) == []
+
+    def test_rare_words_are_looked_for_in_the_reports_that_hold_them_first(self, client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        match = RecommendationFactory(report=report(), text="Appoint a national rapporteur.")
+        RecommendationFactory(report=report(), text="Fund shelters.")
+        with CaptureQueriesContext(connection) as captured:
+            assert listed(client.get(RECOMMENDATIONS, {"q": "rapporteur"})) == [match.pk]
+        listing = [query["sql"] for query in captured.captured_queries if "decisions_recommendation" in query["sql"]]
+        # Narrowed to the reports whose full-text entry holds the word.
+        search_table = "osce_search_fts" if connection.vendor == "sqlite" else "osce_docs_searchentry"
+        assert any(f'"report_id" IN (SELECT' in sql and search_table in sql for sql in listing)
+
     @pytest.mark.parametrize("params", [{"status": "done"}, {"area": "everything"}, {"country": "zz"}, {"year": "x"}])
     def test_a_wrong_value_is_a_message_not_an_error(self, client, params):
         RecommendationFactory(report=report(country=StateFactory(iso2="QW")))  # never ZZ
