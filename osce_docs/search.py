@@ -295,6 +295,12 @@ class PostgreSQLEngine(_Engine):
         full, params = self.query(parsed)
         return f"SELECT document_id FROM {self.entry} WHERE vector @@ {full}", params
 
+    def head_match_sql(self, parsed):
+        """The documents whose title and summary texts (a report's hold its
+        recommendations) match PARSED."""
+        full, params = self.query(parsed)
+        return f"SELECT document_id FROM {self.entry} WHERE vector_ab @@ {full}", params
+
     def exclusion_sql(self, parsed):
         any_excluded, params = self._combine([parsed.excluded])
         return f"SELECT document_id FROM {self.entry} WHERE vector @@ {any_excluded}", params
@@ -314,12 +320,14 @@ class PostgreSQLEngine(_Engine):
     # Above this many matches a word is "common" (see filter_recommendations).
     COMMON_MATCHES = 20_000
 
-    def is_common(self, using, parsed):
+    def is_common(self, using, parsed, *, head=False):
         """Whether the planner expects PARSED to match more than COMMON_MATCHES
-        documents: one EXPLAIN, no row read."""
+        documents (HEAD: in their titles and summary texts): one EXPLAIN, no
+        row read."""
         full, params = self.query(parsed)
+        column = "vector_ab" if head else "vector"
         with connections[using].cursor() as cursor:
-            (estimate,) = self._estimated_matches(cursor, [(f"e.vector @@ {full}", params)])
+            (estimate,) = self._estimated_matches(cursor, [(f"e.{column} @@ {full}", params)])
         return estimate > self.COMMON_MATCHES
 
     def _estimated_matches(self, cursor, tiers):
@@ -550,6 +558,13 @@ class SQLiteEngine(_Engine):
     def match_sql(self, parsed):
         return f"SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s", [self.query(parsed)]
 
+    HEAD_COLUMNS = ["a_text", "b_text"]
+
+    def head_match_sql(self, parsed):
+        """The documents whose title and summary texts (a report's hold its
+        recommendations) match PARSED."""
+        return f"SELECT rowid FROM {self.head_fts} WHERE {self.head_fts} MATCH %s", [self.query(parsed, self.HEAD_COLUMNS)]
+
     def exclusion_sql(self, parsed):
         any_excluded = " OR ".join(self._term(term) for term in parsed.excluded)
         return f"SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s", [any_excluded]
@@ -561,19 +576,20 @@ class SQLiteEngine(_Engine):
     PROBE_RUN_IDS = 500
     COMMON_MATCHES = 20_000
 
-    def is_common(self, using, parsed):
+    def is_common(self, using, parsed, *, head=False):
         """Whether PARSED is expected to match more than COMMON_MATCHES
-        documents. FTS5 counts the matches within a range of ids by seeking
+        documents (HEAD: in their titles and summary texts). FTS5 counts the matches within a range of ids by seeking
         each word's list (a few ms at a million documents); runs spread over
         all the ids, so that a word found only in the newest documents is not
         taken for a common one."""
         # One query: a list filtered by words keeps its query count.
+        fts = self.head_fts if head else self.fts
         runs = " + ".join(
-            f"(SELECT COUNT(*) FROM {self.fts} WHERE {self.fts} MATCH %s AND rowid "
+            f"(SELECT COUNT(*) FROM {fts} WHERE {fts} MATCH %s AND rowid "
             f"BETWEEN (SELECT lo + {n} * step FROM ends) AND (SELECT lo + {n} * step + %s - 1 FROM ends))"
             for n in range(self.PROBE_RUNS)
         )
-        match = self.query(parsed)
+        match = self.query(parsed, self.HEAD_COLUMNS if head else None)
         with connections[using].cursor() as cursor:
             cursor.execute(
                 f"WITH bounds(lo, hi) AS ({id_bounds_sql(self.document, 'id')}), "
@@ -749,12 +765,13 @@ def filter_recommendations(queryset, query):
     by "or") is in the text, no -word is; compared as text, case aside.
 
     Recommendations have no full-text index of their own, but their report's
-    entry holds their texts. When the words are rare there, the
-    recommendations are first narrowed to those reports, so that a word found
-    nowhere no longer reads every recommendation's text (2.6 s at a million
-    documents on PostgreSQL); common words are found within the first rows
-    the list reads anyway. So a word is found as a word: a part of one
-    ("traff") finds nothing."""
+    title and summary texts hold their texts (the entry's head: no file
+    text). When the words are rare there, the recommendations are first
+    narrowed to those reports, so that a word found nowhere, or only in
+    files, no longer reads every recommendation's text (2.6–2.9 s at a
+    million documents on PostgreSQL); common words are found within the
+    first rows the list reads anyway. So a word is found as a word: a part
+    of one ("traff") finds nothing."""
     parsed = parse_query(query)
     for clause in parsed.clauses:
         either = Q()
@@ -766,8 +783,8 @@ def filter_recommendations(queryset, query):
     engine = engine_for(queryset.db)
     if parsed.has_positive and engine is not None:
         wanted = replace(parsed, excluded=[])  # an excluded word may be in another recommendation of the report
-        if not engine.is_common(queryset.db, wanted):
-            sql, params = engine.match_sql(wanted)
+        if not engine.is_common(queryset.db, wanted, head=True):
+            sql, params = engine.head_match_sql(wanted)
             queryset = queryset.filter(report_id__in=RawSQL(sql, params))
     return queryset
 

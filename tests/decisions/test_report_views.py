@@ -210,7 +210,7 @@ class TestRecommendationExplorer:
             assert listed(client.get(RECOMMENDATIONS, {"q": "rapporteur"})) == [match.pk]
         listing = [query["sql"] for query in captured.captured_queries if "decisions_recommendation" in query["sql"]]
         # Narrowed to the reports whose full-text entry holds the word.
-        search_table = "osce_search_fts" if connection.vendor == "sqlite" else "osce_docs_searchentry"
+        search_table = "osce_search_head_fts" if connection.vendor == "sqlite" else "vector_ab"
         assert any(f'"report_id" IN (SELECT' in sql and search_table in sql for sql in listing)
 
     @pytest.mark.parametrize("params", [{"status": "done"}, {"area": "everything"}, {"country": "zz"}, {"year": "x"}])
