@@ -272,6 +272,40 @@ def scenarios(deep_page=2000):
     ]
 
 
+def admin_scenarios():
+    """What staff open most in the admin, measured logged in as a temporary
+    superuser (rolled back afterwards): never from the page cache."""
+    from decisions.models import Decision
+
+    def changelist(model, query=""):
+        return lambda: _url(f"admin:{model}_changelist", query=query)
+
+    def latest_year():
+        latest = Decision.objects.order_by("-adopted_on").values_list("adopted_on", flat=True).first()
+        if latest is None:
+            raise NotAvailable("no decisions in the database")
+        return f"adopted_on__year={latest.year}"
+
+    return [
+        ("admin: all documents", "admin", changelist("osce_docs_document")),
+        ("admin: decisions", "admin", changelist("decisions_decision")),
+        ("admin: decisions, drafts", "admin", changelist("decisions_decision", "status__exact=draft")),
+        ("admin: decisions, a year", "admin", lambda: _url("admin:decisions_decision_changelist", query=latest_year())),
+        ("admin: decisions, search a common word", "admin", changelist("decisions_decision", "q=trafficking")),
+        ("admin: recommendations, search a rare word", "admin", changelist("decisions_recommendation", "q=Schuldknechtschaft")),
+        ("admin: files", "admin", changelist("osce_docs_attachment")),
+        ("admin: follow-ups", "admin", changelist("decisions_followup")),
+        (
+            "admin: picking a document (autocomplete)",
+            "admin",
+            lambda: _url(
+                "admin:autocomplete",
+                query="app_label=osce_docs&model_name=attachment&field_name=document&term=trafficking",
+            ),
+        ),
+    ]
+
+
 # --- measuring ----------------------------------------------------------------
 
 
@@ -387,6 +421,15 @@ def measure_download(client, megabytes=DOWNLOAD_MB):
     }
 
 
+def _temporary_superuser():
+    import secrets
+
+    from django.contrib.auth import get_user_model
+
+    name = f"benchmark-{secrets.token_hex(6)}"
+    return get_user_model().objects.create_superuser(name, f"{name}@example.org", secrets.token_urlsafe(24))
+
+
 def _settings_storages():
     from django.conf import settings
 
@@ -410,14 +453,16 @@ def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, prog
         caches["default"].clear()
         client = Client(raise_request_exception=True)
         floor = None
-        for name, group, address in scenarios(deep_page):
-            if only and group != "floor" and not any(word in name for word in only):
-                continue
+
+        def wanted(name, group):
+            return not only or group == "floor" or any(word in name for word in only)
+
+        def measure_scenario(client, name, group, address):
             result = Result(scenario=name, group=group)
             try:
                 result.url = address()
                 figures = measure(client, result.url, requests)
-                if group != "floor" and figures["status"] == 200:
+                if group not in {"floor", "admin"} and figures["status"] == 200:
                     figures.update(measure_cached(client, result.url, requests))
             except NotAvailable as reason:
                 result.available, result.note = False, f"not available ({reason})"
@@ -428,11 +473,23 @@ def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, prog
                     setattr(result, key, value)
                 if result.status != 200:
                     result.note = f"HTTP {result.status}"
-            if group == "floor":
-                floor = result
             results.append(result)
             if progress:
                 progress(result)
+            return result
+
+        for name, group, address in scenarios(deep_page):
+            if wanted(name, group):
+                result = measure_scenario(client, name, group, address)
+                floor = result if group == "floor" else floor
+        staff_pages = [scenario for scenario in admin_scenarios() if wanted(*scenario[:2])]
+        if staff_pages:
+            with transaction.atomic():
+                staff = Client(raise_request_exception=True)
+                staff.force_login(_temporary_superuser())
+                for name, group, address in staff_pages:
+                    measure_scenario(staff, name, group, address)
+                transaction.set_rollback(True)
         if download_mb and (not only or any("download" in word for word in only)):
             result = Result(scenario=f"download {download_mb} MB file", group="download")
             try:

@@ -22,7 +22,7 @@ def test_benchmark_reports_every_scenario_beside_the_bare_view(tmp_path):
     payload = json.loads(report.read_text())
     names = [result["scenario"] for result in payload["results"]]
     assert names[0] == "bare Django view"
-    for name, _group, _address in benchmark.scenarios():
+    for name, _group, _address in [*benchmark.scenarios(), *benchmark.admin_scenarios()]:
         assert name in names
         assert name in text
     assert "download 1 MB file" in names
@@ -41,8 +41,16 @@ def test_benchmark_reports_every_scenario_beside_the_bare_view(tmp_path):
                 # Measured rendered (the page cache off) and again from the cache: one query, the version.
                 assert result["cached_queries"] == 1, result
                 assert result["cached_p95_ms"] > 0 and result["cached_ratio_p95"] > 0, result
+            if result["group"] == "admin":
+                # Logged in (a 200, not the redirect to the login page), never from the page cache.
+                assert 0 < result["queries"] <= 20, result
+                assert result["cached_p95_ms"] is None, result
         else:
             assert result["note"].startswith("not available"), result
+    # The staff pages' superuser was temporary.
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(username__startswith="benchmark-").exists()
 
 
 def test_percentiles_interpolate_between_ordered_values():
