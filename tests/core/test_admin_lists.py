@@ -163,3 +163,20 @@ def test_search_asks_the_full_text_index_drafts_included_and_an_exact_symbol_or_
         {"app_label": "osce_docs", "model_name": "attachment", "field_name": "document", "term": "servitude"},
     )
     assert [int(result["id"]) for result in picked.json()["results"]] == [servitude.pk]
+
+
+def test_show_counts_is_offered_only_while_the_library_is_small(staff_client, five_drafts, monkeypatch):
+    from osce_docs.admin_lists import WindowedChangeListMixin
+
+    def facet_counting(queries):
+        return [sql for sql in queries if "COUNT(" in sql and "FILTER (WHERE" in sql]
+
+    small, queries = queries_for(staff_client, DECISIONS, {"_facets": "True"})
+    assert small.context["cl"].add_facets and "Hide counts" in small.text
+    assert facet_counting(queries)
+    # Five documents count as a large library here: every filter value would be counted over the whole list.
+    monkeypatch.setattr(WindowedChangeListMixin, "FACETS_UP_TO_DOCUMENTS", 4)
+    large, queries = queries_for(staff_client, DECISIONS, {"_facets": "True"})
+    assert not large.context["cl"].add_facets and not large.context["cl"].is_facets_optional
+    assert "Show counts" not in large.text and "Hide counts" not in large.text
+    assert not facet_counting(queries)
