@@ -3,24 +3,17 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from osce_docs import widgets
-from osce_docs.filters import ChoiceFilter, ListedModelChoiceField, TopicFilter, WordsFilter, YearFilter
+from osce_docs.filters import ChoiceFilter, ListedFilter, TopicFilter, WordsFilter, YearFilter
 
 from .models import AllianceEvent, AllianceStatement, EventKind, PartnerOrganisation, StatementKind
 
 
-class PartnerFilter(django_filters.ModelChoiceFilter):
+class PartnerFilter(ListedFilter):
     """A partner organisation by its slug, as the partners page links to it."""
 
-    field_class = ListedModelChoiceField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", widgets.Select)
-        kwargs.setdefault("queryset", PartnerOrganisation.objects.all())
-        kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("label", _("Endorsed by"))
-        kwargs.setdefault("empty_label", _("Any partner"))
-        super().__init__(*args, **kwargs)
+    model = PartnerOrganisation
+    default_label = _("Endorsed by")
+    any_label = _("Any partner")
 
 
 class EventFilter(django_filters.FilterSet):

@@ -83,40 +83,44 @@ class StateCodeField(ListedModelChoiceField):
         return obj.name
 
 
-class CountryFilter(django_filters.ModelChoiceFilter):
+class ListedFilter(django_filters.ModelChoiceFilter):
+    """A choice among a short list of MODEL's rows, named in the address by
+    TO_FIELD_NAME (a slug, an ISO code) and drawn with the project's select:
+    a subclass names the model, the key and the labels."""
+
+    field_class = ListedModelChoiceField
+    model = None
+    to_field_name = "slug"
+    default_label = None
+    any_label = None
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", widgets.Select)
+        kwargs.setdefault("queryset", self.model.objects.all())
+        kwargs.setdefault("to_field_name", self.to_field_name)
+        kwargs.setdefault("label", self.default_label)
+        kwargs.setdefault("empty_label", self.any_label)
+        super().__init__(*args, **kwargs)
+
+
+class CountryFilter(ListedFilter):
     field_class = StateCodeField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", widgets.Select)
-        kwargs.setdefault("queryset", State.objects.all())
-        kwargs.setdefault("to_field_name", "iso2")
-        kwargs.setdefault("label", _("Country"))
-        kwargs.setdefault("empty_label", _("Any country"))
-        super().__init__(*args, **kwargs)
+    model = State
+    to_field_name = "iso2"
+    default_label = _("Country")
+    any_label = _("Any country")
 
 
-class TopicFilter(django_filters.ModelChoiceFilter):
-    field_class = ListedModelChoiceField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", widgets.Select)
-        kwargs.setdefault("queryset", Topic.objects.all())
-        kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("label", _("Topic"))
-        kwargs.setdefault("empty_label", _("Any topic"))
-        super().__init__(*args, **kwargs)
+class TopicFilter(ListedFilter):
+    model = Topic
+    default_label = _("Topic")
+    any_label = _("Any topic")
 
 
-class RepresentativeFilter(django_filters.ModelChoiceFilter):
-    field_class = ListedModelChoiceField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", widgets.Select)
-        kwargs.setdefault("queryset", SpecialRepresentative.objects.all())
-        kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("label", _("Special Representative"))
-        kwargs.setdefault("empty_label", _("Any Special Representative"))
-        super().__init__(*args, **kwargs)
+class RepresentativeFilter(ListedFilter):
+    model = SpecialRepresentative
+    default_label = _("Special Representative")
+    any_label = _("Any Special Representative")
 
 
 class WordsFilter(django_filters.CharFilter):
