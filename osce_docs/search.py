@@ -188,6 +188,9 @@ class _Engine:
     document = "osce_docs_document"
     attachment = "osce_docs_attachment"
     page = "osce_docs_attachmentpage"
+    # Above this many matches a query is "common" (is_common): gathering every
+    # match then costs more than checking each row a list reads.
+    COMMON_MATCHES = 20_000
 
     def ids_in(self, column, ids):
         raise NotImplementedError
@@ -316,9 +319,6 @@ class PostgreSQLEngine(_Engine):
     DENSE_SHARE = 0.1
     # How far a dense tier walks before it asks the index (see candidates).
     WALK_IDS = 10_000
-
-    # Above this many matches a word is "common" (see filter_recommendations).
-    COMMON_MATCHES = 20_000
 
     def is_common(self, using, parsed, *, head=False):
         """Whether the planner expects PARSED to match more than COMMON_MATCHES
@@ -574,14 +574,13 @@ class SQLiteEngine(_Engine):
     # ids, pass COMMON_MATCHES: below that, gathering every match is cheap.
     PROBE_RUNS = 4
     PROBE_RUN_IDS = 500
-    COMMON_MATCHES = 20_000
 
     def is_common(self, using, parsed, *, head=False):
         """Whether PARSED is expected to match more than COMMON_MATCHES
-        documents (HEAD: in their titles and summary texts). FTS5 counts the matches within a range of ids by seeking
-        each word's list (a few ms at a million documents); runs spread over
-        all the ids, so that a word found only in the newest documents is not
-        taken for a common one."""
+        documents (HEAD: in their titles and summary texts). FTS5 counts the
+        matches within a range of ids by seeking each word's list (a few ms
+        at a million documents); runs spread over all the ids, so that a word
+        found only in the newest documents is not taken for a common one."""
         # One query: a list filtered by words keeps its query count.
         fts = self.head_fts if head else self.fts
         runs = " + ".join(
