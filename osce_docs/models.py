@@ -433,9 +433,9 @@ def attach_card_topics(documents):
 
 class DocumentCountQuerySet(models.QuerySet):
     def total(self, *, kind=None, status=Status.PUBLISHED):
-        """How many documents of KIND (all kinds when None) have STATUS: one
-        indexed read, whatever the size of the library."""
-        rows = self.filter(status=status)
+        """How many documents of KIND (all kinds when None) have STATUS (any
+        status when None): one indexed read, whatever the size of the library."""
+        rows = self.all() if status is None else self.filter(status=status)
         if kind is not None:
             rows = rows.filter(kind=kind)
         return sum(rows.values_list("count", flat=True))
