@@ -457,43 +457,12 @@ def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, prog
         def wanted(name, group):
             return not only or group == "floor" or any(word in name for word in only)
 
-        def measure_scenario(client, name, group, address):
+        def record(name, group, take):
+            """The Result of TAKE(result), which returns the figures; a page
+            that fails is a finding, not a crash of the benchmark."""
             result = Result(scenario=name, group=group)
             try:
-                result.url = address()
-                figures = measure(client, result.url, requests)
-                if group not in {"floor", "admin"} and figures["status"] == 200:
-                    figures.update(measure_cached(client, result.url, requests))
-            except NotAvailable as reason:
-                result.available, result.note = False, f"not available ({reason})"
-            except Exception as error:  # a page that fails is a finding, not a crash of the benchmark
-                result.available, result.note = False, f"error: {type(error).__name__}: {error}"[:200]
-            else:
-                for key, value in figures.items():
-                    setattr(result, key, value)
-                if result.status != 200:
-                    result.note = f"HTTP {result.status}"
-            results.append(result)
-            if progress:
-                progress(result)
-            return result
-
-        for name, group, address in scenarios(deep_page):
-            if wanted(name, group):
-                result = measure_scenario(client, name, group, address)
-                floor = result if group == "floor" else floor
-        staff_pages = [scenario for scenario in admin_scenarios() if wanted(*scenario[:2])]
-        if staff_pages:
-            with transaction.atomic():
-                staff = Client(raise_request_exception=True)
-                staff.force_login(_temporary_superuser())
-                for name, group, address in staff_pages:
-                    measure_scenario(staff, name, group, address)
-                transaction.set_rollback(True)
-        if download_mb and (not only or any("download" in word for word in only)):
-            result = Result(scenario=f"download {download_mb} MB file", group="download")
-            try:
-                figures = measure_download(client, download_mb)
+                figures = take(result)
             except NotAvailable as reason:
                 result.available, result.note = False, f"not available ({reason})"
             except Exception as error:
@@ -506,6 +475,32 @@ def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, prog
             results.append(result)
             if progress:
                 progress(result)
+            return result
+
+        def page(client, address, group):
+            def take(result):
+                result.url = address()
+                figures = measure(client, result.url, requests)
+                if group not in {"floor", "admin"} and figures["status"] == 200:
+                    figures.update(measure_cached(client, result.url, requests))
+                return figures
+
+            return take
+
+        for name, group, address in scenarios(deep_page):
+            if wanted(name, group):
+                result = record(name, group, page(client, address, group))
+                floor = result if group == "floor" else floor
+        staff_pages = [scenario for scenario in admin_scenarios() if wanted(*scenario[:2])]
+        if staff_pages:
+            with transaction.atomic():
+                staff = Client(raise_request_exception=True)
+                staff.force_login(_temporary_superuser())
+                for name, group, address in staff_pages:
+                    record(name, group, page(staff, address, group))
+                transaction.set_rollback(True)
+        if download_mb and (not only or any("download" in word for word in only)):
+            record(f"download {download_mb} MB file", "download", lambda result: measure_download(client, download_mb))
     if floor and floor.p50_ms:
         for result in results:
             if result.available and result.p50_ms is not None and result.group != "download":
