@@ -5,14 +5,15 @@ OFFSET (N-1)*size: both read every earlier row, so both get slower as the
 library grows. Here:
 
 - results are counted only up to a window (``settings.LIST_RESULT_WINDOW``,
-  5,000 by default): beyond it a list says "more than 5,000" instead of
-  reading a million rows to print an exact figure nobody pages through;
-- even reading 5,001 matches grows with the library when each filter alone
+  1,000 by default, where Google and GitHub's search stop): beyond it a list
+  says "more than 1,000" instead of reading a million rows to print an exact
+  figure nobody pages through;
+- even reading 1,001 matches grows with the library when each filter alone
   matches a large share of it (the database joins the filters' whole sets to
   find them), so a filtered list first counts its matches in a fixed-size
   sample of the table: fifty evenly spaced runs of ids (``windowed_count``).
   When even a cautious lower bound from the sample is beyond the window, the
-  list says "more than 5,000" without counting; when the sample cannot tell,
+  list says "more than 1,000" without counting; when the sample cannot tell,
   or the table is small, the window is counted as before. Both in one query;
 - the unfiltered lists, whose totals people do want, pass the exact total
   read from the counts the database keeps (``DocumentCount``);
@@ -32,11 +33,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 
-def result_window(words=False):
-    """How far a list counts and pages; WORDS: a list filtered by words."""
-    if words:
-        return getattr(settings, "LIST_WORDS_RESULT_WINDOW", 1000)
-    return getattr(settings, "LIST_RESULT_WINDOW", 5000)
+def result_window():
+    """How far a list counts and pages."""
+    return getattr(settings, "LIST_RESULT_WINDOW", 1000)
 
 
 def capped_count(queryset, cap):

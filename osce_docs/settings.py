@@ -265,13 +265,9 @@ if FILES_ACCEL_REDIRECT not in {"", "nginx", "sendfile"}:
 FILES_ACCEL_PREFIX = env_str("FILES_ACCEL_PREFIX", "/internal-media/")
 
 # Lists count their results and serve pages only this far (osce_docs/pagination.py):
-# beyond it they say "more than N" and ask for filters, so that no page reads
-# a number of rows that grows with the library.
-LIST_RESULT_WINDOW = env_int("LIST_RESULT_WINDOW", 5000)
-# The same for a list filtered by words (q=…): on SQLite its pages past the
-# first few check each row against the full-text index in the list's order,
-# so its window is smaller, as search engines' are.
-LIST_WORDS_RESULT_WINDOW = env_int("LIST_WORDS_RESULT_WINDOW", 1000)
+# beyond it they say "more than N" and ask for filters or words, so that no page
+# reads a number of rows that grows with the library.
+LIST_RESULT_WINDOW = env_int("LIST_RESULT_WINDOW", 1000)
 
 # Uploads: the size limit for one attached file, in bytes.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 250 * 1024 * 1024)

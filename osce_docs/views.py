@@ -26,7 +26,7 @@ from .models import (
     TopicDocumentCount,
     attach_card_topics,
 )
-from .pagination import WindowPaginator, result_window
+from .pagination import WindowPaginator
 
 PAGE_SIZE = 25
 
@@ -64,7 +64,6 @@ class FilteredListView(PublishedMixin, FilterView):
         words = self.request.GET.get("q", "").strip()
         if not active_filters(self.filterset, self.request) and not words:
             kwargs["total"] = self.kept_total()
-        kwargs["window"] = result_window(words=bool(words))
         return super().get_paginator(*args, **kwargs)
 
     def get_context_data(self, **kwargs):

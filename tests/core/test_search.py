@@ -161,16 +161,11 @@ def test_a_list_filtered_by_a_common_word_checks_each_row_in_its_order_and_shows
         assert "EXISTS (SELECT 1 FROM osce_search_fts" in walked_sql
 
 
-def test_a_list_filtered_by_words_counts_and_pages_only_within_its_smaller_window(client, settings):
-    settings.LIST_RESULT_WINDOW = 100
-    settings.LIST_WORDS_RESULT_WINDOW = 4
+def test_a_list_filtered_by_words_counts_and_pages_only_within_the_window(client, settings):
+    settings.LIST_RESULT_WINDOW = 4
     for n in range(6):
         DecisionFactory(published=True, title=f"Shelter review {n}")
     DecisionFactory(published=True, title="Budget")
-
-    unfiltered = client.get("/decisions/")
-    assert len(unfiltered.context["object_list"]) == 7
-    assert unfiltered.context["paginator"].window == 100
 
     words = client.get("/decisions/", {"q": "shelter"})
     paginator = words.context["paginator"]

@@ -61,10 +61,7 @@ class Command(BaseCommand):
         results = benchmark.run(
             requests=requests, deep_page=deep_page, download_mb=download_mb, only=only, progress=progress
         )
-        self.stdout.write(
-            f"Deep page: page {benchmark.deepest_page(deep_page):,} of each list, "
-            f"page {benchmark.deepest_page(deep_page, words=True):,} of a list filtered by words."
-        )
+        self.stdout.write(f"Deep page: page {benchmark.deepest_page(deep_page):,} of each list.")
         if baseline is not None:
             self.stdout.write(
                 f"Compared with {compare}: {baseline_corpus.get('documents', 0):,} documents on "
