@@ -172,6 +172,19 @@ def test_a_filter_matching_a_large_share_is_settled_by_the_first_glance_at_the_r
     assert published.count() == 20
 
 
+def test_the_glance_stops_reading_a_run_at_its_cap_of_matches(two_hundred_drafts, django_assert_num_queries):
+    # As above, every glanced id is published, but the glance now counts at
+    # most 2 matches a run: 8 found, too few to settle a window of 20. The
+    # sample cannot settle it either (20 in 40 ids), so the list is counted:
+    # 20, where the uncapped glance said "more than 20".
+    glanced = _sampled_ids(two_hundred_drafts, runs=4, run_ids=5)
+    published = _publish(glanced)
+    with django_assert_num_queries(1) as captured:
+        assert windowed_count(published, 20, runs=4, run_ids=10, glance_matches=2) == 20
+    assert "LIMIT 2" in captured[0]["sql"]
+    assert windowed_count(published, 20, runs=4, run_ids=10, glance_matches=5) == 21
+
+
 def test_when_the_sample_cannot_tell_the_window_is_counted_in_the_same_query(
     two_hundred_drafts, django_assert_num_queries
 ):
