@@ -180,3 +180,25 @@ def test_show_counts_is_offered_only_while_the_library_is_small(staff_client, fi
     assert not large.context["cl"].add_facets and not large.context["cl"].is_facets_optional
     assert "Show counts" not in large.text and "Hide counts" not in large.text
     assert not facet_counting(queries)
+
+
+def test_select_all_on_a_list_past_the_window_says_it_takes_every_match_and_does(
+    staff_client, five_drafts, settings, monkeypatch
+):
+    from decisions.admin import DecisionAdmin
+
+    settings.LIST_RESULT_WINDOW = 3
+    monkeypatch.setattr(DecisionAdmin, "list_per_page", 2)
+    response, _ = queries_for(staff_client, DECISIONS, {"body__exact": "PC"})
+    # Django would offer "Select all 3 decisions" and then act on all five.
+    assert "Select all matching decisions (more than 3)" in response.text
+    assert "Select all 3" not in response.text
+
+    shown = [decision.pk for decision in response.context["cl"].result_list]
+    acted = staff_client.post(
+        f"{DECISIONS}?body__exact=PC",
+        {"action": "publish_documents", "select_across": "1", "index": "0", "_selected_action": shown},
+        follow=True,
+    )
+    assert "5 documents published." in acted.text
+    assert Decision.objects.published().count() == 5
