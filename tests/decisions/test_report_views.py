@@ -50,6 +50,21 @@ class TestReportList:
         in_2013, _other = report(2013), report(2015)
         assert listed(client.get(REPORTS, {"year": "2013"})) == [in_2013.pk]
 
+    def test_year_bounds_read_the_listing_date_and_leave_out_undated_reports(self, client):
+        early, late = report(2008), report(2016)
+        undated = ReportFactory(published=True, published_on=None)
+        undated.refresh_from_db()
+        assert undated.listing_date == datetime.date.min  # the database's stand-in for "no date"
+        with CaptureQueriesContext(connection) as captured:
+            assert listed(client.get(REPORTS, {"year_to": "2010"})) == [early.pk]
+        assert any('"listing_date" <=' in query["sql"] for query in captured.captured_queries)
+        assert listed(client.get(REPORTS, {"year_from": "2010"})) == [late.pk]
+        assert listed(client.get(REPORTS, {"year": "2008"})) == [early.pk]
+        assert set(listed(client.get(REPORTS))) == {early.pk, late.pk, undated.pk}
+        match = RecommendationFactory(report=early)
+        RecommendationFactory(report=undated)
+        assert listed(client.get(RECOMMENDATIONS, {"year_to": "2010"})) == [match.pk]
+
     def test_filter_by_representative_slug(self, client):
         representative = SpecialRepresentativeFactory(slug="maria-test")
         theirs, _other = report(representative=representative), report()
