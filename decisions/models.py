@@ -409,6 +409,11 @@ class Recommendation(models.Model):
             # all, a set that grows with the library, instead of walking the
             # reports in order and stopping at a page.
             models.Index(fields=["report", "latest_status", "area"], name="recommendation_report_status"),
+            # The sampled count (osce_docs/pagination.py) reads runs of
+            # consecutive ids: with what the filters ask of a recommendation
+            # beside its id, PostgreSQL reads them from this index alone, not
+            # from rows holding the text (the explorer at a million: 28 -> 20 ms).
+            models.Index(fields=["id", "area", "latest_status", "report"], name="recommendation_id_filters"),
         ]
 
     def __str__(self):
