@@ -243,6 +243,15 @@ class CountryVisitReport(Document):
                 fields=["country", "listing_date", "document_ptr"], name="report_country_listing_order"
             ),
         ]
+        indexes = [
+            # The sampled count (osce_docs/pagination.py) reads runs of
+            # consecutive ids: with the filters' columns beside the id, both
+            # databases read them from this index, not from rows holding the
+            # report's texts.
+            models.Index(
+                fields=["document_ptr", "country", "representative", "listing_date"], name="report_id_filters"
+            ),
+        ]
 
 
 class VisitPeriod(models.Model):
