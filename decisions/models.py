@@ -251,6 +251,13 @@ class CountryVisitReport(Document):
             models.Index(
                 fields=["document_ptr", "country", "representative", "listing_date"], name="report_id_filters"
             ),
+            # A Representative's reports newest first, and the candidates of a
+            # count filtered by a Representative and years, read in one range.
+            # An index, not a unique constraint like the country's: adding a
+            # constraint makes Django rebuild the table on SQLite.
+            models.Index(
+                fields=["representative", "listing_date", "document_ptr"], name="report_representative_listing"
+            ),
         ]
 
 
