@@ -91,7 +91,8 @@ def windowed_count(queryset, window, runs=None, run_ids=None, glance_matches=Non
 
     - a table spanning at most RUNS × RUN_IDS ids is counted (up to the window);
     - in a larger one, the rows whose ids fall in the first ids of RUNS evenly
-      spaced runs are counted, at most GLANCE_MATCHES a run (the glance), and
+      spaced runs are counted, at most GLANCE_MATCHES a run (the glance:
+      ``GLANCE_RUN_MATCHES`` unless given), and
       when a cautious lower bound scaled up from them (``SAMPLE_SIGMAS``
       standard deviations below) is beyond WINDOW, that settles it: WINDOW + 1;
     - when the glance suggests at least half the window, the whole runs of

@@ -193,6 +193,8 @@ def test_select_all_on_a_list_past_the_window_says_it_takes_every_match_and_does
     # Django would offer "Select all 3 decisions" and then act on all five.
     assert "Select all matching decisions (more than 3)" in response.text
     assert "Select all 3" not in response.text
+    # The rest of Django's actions bar is still there: the action picker and its button.
+    assert 'name="action"' in response.text and "Run the selected action" in response.text
 
     shown = [decision.pk for decision in response.context["cl"].result_list]
     acted = staff_client.post(
