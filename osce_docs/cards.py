@@ -16,17 +16,24 @@ import functools
 
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
+from django.utils.translation import get_language
 
 from .dates import date_span, format_date, precise_date
 from .markup import format_html
 from .models import DatePrecision, DocumentKind
 
 
-@functools.cache
 def labels(choices):
-    """{value: label} of a TextChoices class, built once (`.choices` builds a
-    list each time, and `get_FOO_display` the choices too)."""
-    return dict(choices.choices)
+    """{value: label} of a TextChoices class in the active language, built
+    once per language (`.choices` builds a list each time, `get_FOO_display`
+    the choices too, and each lazy label is translated again whenever it is
+    escaped)."""
+    return _labels(choices, get_language())
+
+
+@functools.cache
+def _labels(choices, language):
+    return {value: str(label) for value, label in choices.choices}
 
 
 def kind_label(kind):

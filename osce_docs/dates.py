@@ -2,17 +2,26 @@
 periods that do not repeat themselves ('17–18 June 2013')."""
 
 import datetime
+import functools
 
 from django.template.defaultfilters import date as date_filter
 from django.utils.dates import MONTHS
+from django.utils.translation import get_language
 
 from .models import DatePrecision
 
+
+@functools.cache
+def _month_names(language):
+    # MONTHS holds lazy text: translated once per language, not once per date.
+    return {number: str(name) for number, name in MONTHS.items()}
+
+
 # Django's date format characters used here, for a date (not a datetime).
 _DATE_PARTS = {
-    "j": lambda value: str(value.day),
-    "F": lambda value: str(MONTHS[value.month]),
-    "Y": lambda value: "%04d" % value.year,
+    "j": lambda value, months: str(value.day),
+    "F": lambda value, months: months[value.month],
+    "Y": lambda value, months: "%04d" % value.year,
 }
 
 
@@ -22,7 +31,8 @@ def format_date(value, format_string):
     machinery was half the time of a document card."""
     if type(value) is not datetime.date:
         return date_filter(value, format_string)
-    return " ".join(_DATE_PARTS[part](value) for part in format_string.split(" "))
+    months = _month_names(get_language())
+    return " ".join(_DATE_PARTS[part](value, months) for part in format_string.split(" "))
 
 
 def precise_date(value, precision=DatePrecision.DAY):

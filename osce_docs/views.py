@@ -91,20 +91,7 @@ class DocumentDetailView(PublishedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         document = self.object
-        relations = (
-            DocumentRelation.objects.public()
-            .touching(document)
-            .select_related("source", "target", "source__decision", "target__decision")
-            .order_by("kind", "source__published_on", "target__published_on")
-        )
-        context["relations"] = [
-            {
-                "label": relation.get_kind_display() if relation.source_id == document.pk else relation.inverse_label,
-                "other": relation.target if relation.source_id == document.pk else relation.source,
-                "note": relation.note,
-            }
-            for relation in relations
-        ]
+        context["relations"] = DocumentRelation.objects.seen_from(document)
         context["attachments"] = document.attachments.all()
         return context
 

@@ -40,22 +40,32 @@ def render_input(widget):
     )
 
 
-def render_option(option):
-    """As django/forms/widgets/select_option.html."""
-    label = option["label"]
+def render_option(value, label, selected):
+    """As django/forms/widgets/select_option.html (a select's options carry no other attributes)."""
     # `{{ widget.label }}` localises what is not text (a number, a date).
     label = escape(label if isinstance(label, str) else localize(label))
-    return f'<option value="{escape(option["value"])}"{render_attrs(option["attrs"])}>{label}</option>'
+    return f'<option value="{escape(value)}"{" selected" if selected else ""}>{label}</option>'
 
 
-def render_select(widget):
-    """As django/forms/widgets/select.html (the line breaks included), from a select's context."""
+def render_select(widget, choices, multiple=False):
+    """As django/forms/widgets/select.html (the line breaks included), from a
+    select's context without its `optgroups`: the options are written straight
+    from CHOICES, choosing the selected ones as `ChoiceWidget.optgroups` does
+    (Django builds a dict of thirteen keys for each option first)."""
+    values = widget["value"]
     parts = [format_html('<select name="{}"{}>', widget["name"], render_attrs(widget["attrs"]))]
-    for group_name, group_choices, _index in widget["optgroups"]:
-        if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
-        parts.extend(f"\n  {render_option(option)}\n" for option in group_choices)
-        if group_name:
+    has_selected = False
+    for option_value, option_label in choices:
+        if option_value is None:
+            option_value = ""
+        grouped = isinstance(option_label, (list, tuple))
+        if grouped:
+            parts.append(format_html('\n  <optgroup label="{}">', option_value))
+        for value, label in option_label if grouped else [(option_value, option_label)]:
+            selected = (not has_selected or multiple) and str(value) in values
+            has_selected |= selected
+            parts.append(f"\n  {render_option(value, label, selected)}\n")
+        if grouped:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return mark_safe("".join(parts))
@@ -68,4 +78,8 @@ class TextInput(forms.TextInput):
 
 class Select(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
-        return render_select(self.get_context(name, value, attrs)["widget"])
+        # Widget.get_context: what ChoiceWidget's adds (`optgroups`) is not needed.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        return render_select(widget, self.choices, self.allow_multiple_selected)

@@ -3,8 +3,12 @@
 import datetime
 
 import pytest
+from django.db import models
 from django.template.defaultfilters import date as django_date
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from osce_docs.cards import labels
 from osce_docs.models import AttachmentKind, DatePrecision
 from osce_docs.templatetags.library import date_span, file_matrix, format_date, precise_date
 from tests.factories import AttachmentFactory, DecisionFactory
@@ -46,6 +50,23 @@ def test_a_period_is_shown_without_repeating_itself(start, end, precision, expec
 )
 def test_dates_are_formatted_as_django_formats_them(value, format_string):
     assert format_date(value, format_string) == django_date(value, format_string)
+
+
+class Months(models.TextChoices):
+    # Labels that Django's own catalogue translates.
+    JANUARY = "1", _("January")
+
+
+def test_month_names_and_choice_labels_follow_the_active_language_though_built_once():
+    # Both are translated once per language and kept: a page in another
+    # language must neither get nor leave behind the other language's words.
+    assert format_date(D(2006, 6, 17), "j F Y") == "17 June 2006"
+    assert labels(Months) == {"1": "January"}
+    with translation.override("fr"):
+        assert format_date(D(2006, 6, 17), "j F Y") == django_date(D(2006, 6, 17), "j F Y") == "17 juin 2006"
+        assert labels(Months) == {"1": "janvier"}
+    assert format_date(D(2006, 6, 17), "j F Y") == "17 June 2006"
+    assert labels(Months) == {"1": "January"}
 
 
 @pytest.mark.django_db

@@ -226,7 +226,7 @@ class TestRecommendationExplorer:
         listing = [query["sql"] for query in captured.captured_queries if "decisions_recommendation" in query["sql"]]
         # Narrowed to the reports whose full-text entry holds the word.
         search_table = "osce_search_head_fts" if connection.vendor == "sqlite" else "vector_ab"
-        assert any(f'"report_id" IN (SELECT' in sql and search_table in sql for sql in listing)
+        assert any('"report_id" IN (SELECT' in sql and search_table in sql for sql in listing)
 
     @pytest.mark.parametrize("params", [{"status": "done"}, {"area": "everything"}, {"country": "zz"}, {"year": "x"}])
     def test_a_wrong_value_is_a_message_not_an_error(self, client, params):

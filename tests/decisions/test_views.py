@@ -9,7 +9,14 @@ from django.urls import reverse
 
 from decisions.models import Body
 from osce_docs.models import RelationKind
-from tests.factories import AttachmentFactory, DecisionFactory, RelationFactory, StateFactory, TopicFactory
+from tests.factories import (
+    AttachmentFactory,
+    DecisionFactory,
+    RelationFactory,
+    ReportFactory,
+    StateFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +219,21 @@ class TestDecisionDetail:
         addendum_page = client.get(addendum.get_absolute_url())
         assert [(str(r["label"]), r["other"].pk) for r in addendum_page.context["relations"]] == [("adds to", plan.pk)]
         assert "Adds to:" in addendum_page.text
+
+    def test_a_related_decision_is_named_by_its_symbol_and_another_kind_by_its_title_and_kind(self, client):
+        decision = pc(557, 2003, title="Action Plan")
+        report = ReportFactory(status="published", title="Visit to a State")
+        RelationFactory(source=report, target=decision, kind=RelationKind.CITES)
+
+        decision_page = client.get(decision.get_absolute_url())
+        assert f'<a href="{report.get_absolute_url()}">Visit to a State</a>' in decision_page.text
+        assert "(country-visit report)" in decision_page.text
+        assert "Cited by:" in decision_page.text
+
+        report_page = client.get(report.get_absolute_url())
+        assert f'<a href="{decision.get_absolute_url()}"><span class="symbol">PC.DEC/557</span> Action Plan</a>' in (
+            report_page.text
+        )
 
     def test_relations_to_drafts_are_not_shown(self, client):
         decision = pc(1, 2000)

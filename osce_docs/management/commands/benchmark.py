@@ -1,4 +1,3 @@
-import json
 import platform
 import time
 import warnings
