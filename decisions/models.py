@@ -181,6 +181,10 @@ class CountryVisitReportQuerySet(DocumentQuerySet):
         the report table's own indexes (listing_date), also for one country."""
         return self.order_by("-listing_date", "-pk")
 
+    def with_visit_periods(self):
+        """The reports fetched come with `listed_visit_periods` (attach_visit_periods)."""
+        return self.attaching(attach_visit_periods)
+
     def with_first_visit(self):
         first = VisitPeriod.objects.filter(report=OuterRef("pk")).order_by("start_on").values("start_on")[:1]
         return self.annotate(first_visit_on=Subquery(first))
@@ -337,6 +341,24 @@ class RecommendationQuerySet(AttachingQuerySet):
 
         return filter_recommendations(self, query)
 
+
+
+def attach_visit_periods(reports):
+    """Give each of REPORTS `listed_visit_periods`: its visits as (first day,
+    last day) in date order, read in one query of plain rows (a prefetch
+    building a model for each cost a third of a list of reports)."""
+    by_report = {}
+    if reports:
+        rows = (
+            VisitPeriod.objects.filter(report_id__in=[report.pk for report in reports])
+            .order_by("start_on", "end_on")
+            .values_list("report_id", "start_on", "end_on")
+        )
+        for report_id, start_on, end_on in rows:
+            by_report.setdefault(report_id, []).append((start_on, end_on))
+    for report in reports:
+        report.listed_visit_periods = by_report.get(report.pk, [])
+    return reports
 
 
 def attach_listed_follow_ups(recommendations):

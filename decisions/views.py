@@ -57,7 +57,7 @@ class ReportListView(FilteredListView):
             .get_queryset()
             .for_cards()
             .select_related("country", "representative")
-            .prefetch_related("visit_periods")
+            .with_visit_periods()
             .newest_first()
         )
 

@@ -7,8 +7,9 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -46,13 +47,27 @@ class StateQuerySet(models.QuerySet):
     def with_counts_by_kind(self):
         """Each State with `concerning_<kind>` (its published documents of each
         kind) and `published_<kind>` (the library's): kept counts, read in the
-        same query as the State."""
+        same query as the State.
+
+        Written as SQL: the same eight scalar subqueries built as ORM
+        expressions took 2.4 ms to compile, six times the query itself."""
+        quote = connections[self.db].ops.quote_name
+        state_counts, library_counts = StateDocumentCount._meta.db_table, DocumentCount._meta.db_table
+        state_id = f"{quote(self.model._meta.db_table)}.{quote(self.model._meta.pk.column)}"
+        concerning = (
+            f"SELECT COALESCE(MAX({quote('count')}), 0) FROM {quote(state_counts)} "
+            f"WHERE {quote('state_id')} = {state_id} AND {quote('kind')} = %s"
+        )
+        published = (
+            f"SELECT COALESCE(MAX({quote('count')}), 0) FROM {quote(library_counts)} "
+            f"WHERE {quote('kind')} = %s AND {quote('status')} = %s"
+        )
         counts = {}
         for kind in DocumentKind.values:
-            concerning = StateDocumentCount.objects.filter(state=OuterRef("pk"), kind=kind).values("count")
-            published = DocumentCount.objects.filter(kind=kind, status=Status.PUBLISHED).values("count")
-            counts[f"concerning_{kind}"] = Coalesce(Subquery(concerning), 0)
-            counts[f"published_{kind}"] = Coalesce(Subquery(published), 0)
+            counts[f"concerning_{kind}"] = RawSQL(concerning, [kind], output_field=models.BigIntegerField())
+            counts[f"published_{kind}"] = RawSQL(
+                published, [kind, Status.PUBLISHED], output_field=models.BigIntegerField()
+            )
         return self.annotate(**counts)
 
 

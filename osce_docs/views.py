@@ -193,7 +193,7 @@ class CountryDetailView(PublishedMixin, DetailView):
             self.published(CountryVisitReport)
             .filter(pk__in=self.newest_ids(DocumentKind.REPORT, "visited"))
             .select_related("country", "representative")
-            .prefetch_related("visit_periods")
+            .with_visit_periods()
             .order_by("-published_on", "-pk")
         )
         # The recommendations of the reports shown, newest report first.

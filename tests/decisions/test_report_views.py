@@ -97,11 +97,15 @@ class TestReportList:
     def test_shows_visit_periods_and_representative(self, client):
         representative = SpecialRepresentativeFactory(name="Maria Testinaro")
         shown = report(representative=representative)
-        VisitPeriodFactory(report=shown, start_on=datetime.date(2013, 6, 17), end_on=datetime.date(2013, 6, 18))
+        # Entered out of order: shown in date order, on the list and on the country's page.
         VisitPeriodFactory(report=shown, start_on=datetime.date(2013, 7, 15), end_on=datetime.date(2013, 7, 19))
-        response = client.get(REPORTS)
-        assert "17–18 June 2013 and 15–19 July 2013" in response.text
-        assert "Maria Testinaro" in response.text
+        VisitPeriodFactory(report=shown, start_on=datetime.date(2013, 6, 17), end_on=datetime.date(2013, 6, 18))
+        report(year=2012, country=shown.country)
+        for page in (REPORTS, shown.country.get_absolute_url()):
+            response = client.get(page)
+            assert "Visited 17–18 June 2013 and 15–19 July 2013" in response.text
+            assert "Visited (dates not recorded)" in response.text
+            assert "Maria Testinaro" in response.text
 
     def test_queries_do_not_grow_with_the_number_of_results(self, client, django_assert_max_num_queries):
         topic = TopicFactory()
