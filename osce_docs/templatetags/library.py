@@ -33,6 +33,10 @@ def search_hit(hit):
     return cards.search_hit(hit)
 
 
+tag_links = register.simple_tag(cards.tag_links)
+country_links = register.simple_tag(cards.country_links)
+
+
 @register.simple_tag
 def page_url(viewname):
     """`{% url viewname %}` for a page without arguments, reversed once: the

@@ -10,14 +10,16 @@ from django.utils.safestring import mark_safe
 
 from decisions.models import FollowUpStatus, Recommendation, RecommendationArea
 from osce_docs.cards import (
+    country_links,
     document_card,
     document_facts,
     kind_label,
     recommendation_card,
     recommendation_facts,
     search_hit,
+    tag_links,
 )
-from osce_docs.models import DatePrecision, Document, DocumentKind
+from osce_docs.models import DatePrecision, Document, DocumentKind, State
 from osce_docs.search import Hit
 from tests.factories import (
     DecisionFactory,
@@ -250,3 +252,41 @@ class TestMarkup:
         html = search_hit(hit)
         assert '<p class="card__summary">' + "word " * 39 + "word …</p>" in html
         assert "snippet" not in html
+
+
+class TestLinksWithCounts:
+    """The Python-written links draw what their template loops drew."""
+
+    def states(self):
+        counts = {"IT": 0, "BA": 1, "DZ": 1234}
+        states = [
+            StateFactory.build(name="Italy", iso2="IT"),
+            StateFactory.build(name="Bosnia & <Herzegovina>", iso2="BA"),
+            StateFactory.build(name="Algeria", iso2="DZ", group=State.Group.MEDITERRANEAN_PARTNER),
+        ]
+        for state in states:
+            state.document_total = counts[state.iso2]
+        return states
+
+    def test_a_cloud_links_each_record_with_its_count(self):
+        template = Template(
+            '{% for state in states %}<li><a href="{{ state.get_absolute_url }}">{{ state.name }} '
+            '<span class="count">({{ state.document_total }})</span></a></li>{% endfor %}'
+        )
+        expected = template.render(Context({"states": self.states()}))
+        assert tag_links(self.states()) == expected
+        assert "Bosnia &amp; &lt;Herzegovina&gt; <span" in expected and "(1234)" in expected
+
+    @pytest.mark.parametrize("with_group", [False, True])
+    def test_the_countries_page_links_each_state_with_its_count_in_words(self, with_group):
+        group = "{{ state.get_group_display }}; " if with_group else ""
+        template = Template(
+            '{% for state in states %}<li><a href="{{ state.get_absolute_url }}">{{ state.name }}</a> '
+            f'<span class="count">({group}{{{{ state.document_total }}}}<span class="visually-hidden"> '
+            "document{{ state.document_total|pluralize }}</span>)</span></li>{% endfor %}"
+        )
+        expected = template.render(Context({"states": self.states()}))
+        assert country_links(self.states(), with_group=with_group) == expected
+        assert '1<span class="visually-hidden"> document</span>)' in expected
+        assert '1234<span class="visually-hidden"> documents</span>)' in expected
+        assert ("Mediterranean Partner for Co-operation; 1234" in expected) == with_group
