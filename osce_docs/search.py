@@ -288,7 +288,10 @@ class PostgreSQLEngine(_Engine):
         return self._combine([parsed.positive_terms])
 
     def ids_in(self, column, ids):
-        return f"{column} = ANY(%s)", list(ids)
+        # A subquery, not the literal array: given the literal, the planner
+        # estimates each of its (up to 200) ids in turn, once per facet, and
+        # planning took longer than counting (3 ms and 2.5 ms at 10,000).
+        return f"{column} = ANY(ARRAY(SELECT unnest(%s::bigint[])))", list(ids)
 
     @staticmethod
     def year_sql(column):
