@@ -11,12 +11,11 @@ from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .history import AuditedHistory
 from .languages import language_choices
-from .reversing import reverse_slug
+from .reversing import reverse_file, reverse_slug
 
 
 class DatePrecision(models.TextChoices):
@@ -819,7 +818,7 @@ class Attachment(models.Model):
         return self.original_name or self.file.name
 
     def get_absolute_url(self):
-        return reverse("core:attachment_download", args=[self.pk, self.original_name])
+        return reverse_file("core:attachment_download", self.pk, self.original_name)
 
 
 class AttachmentPage(models.Model):

@@ -844,10 +844,12 @@ def _marked_html(text):
 
 
 def _download_url(attachment_id, name):
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import NoReverseMatch
+
+    from .reversing import reverse_file
 
     try:
-        return reverse("core:attachment_download", args=[attachment_id, name])
+        return reverse_file("core:attachment_download", attachment_id, name)
     except NoReverseMatch:
         return ""
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from osce_docs.reversing import reverse_page, reverse_slug
+from osce_docs.reversing import reverse_file, reverse_page, reverse_slug
 
 
 @pytest.mark.parametrize("slug", ["pc-dec-557", "demo_event-10006", "x", "IT-2005"])
@@ -54,3 +54,28 @@ def test_another_urlconf_gives_its_own_addresses(settings):
 def test_a_page_that_does_not_exist_is_refused_as_reverse_refuses_it():
     with pytest.raises(NoReverseMatch):
         reverse_page("core:no_such_page")
+
+
+@pytest.mark.parametrize(
+    "name", ["report.pdf", "PC.DEC_557-Rev.1.docx", "x", "ö ü.pdf", "two words.odt", "a%20b.txt", ".hidden", "..", "a'b"]
+)
+@pytest.mark.parametrize("pk", [1, 918273645, 2_000_000_001])
+def test_a_file_address_is_the_one_reverse_gives(pk, name):
+    assert reverse_file("core:attachment_download", pk, name) == reverse("core:attachment_download", args=[pk, name])
+
+
+def test_a_file_address_follows_the_script_prefix():
+    reverse_file("core:attachment_download", 7, "a.pdf")
+    set_script_prefix("/library/")
+    try:
+        assert reverse_file("core:attachment_download", 7, "a.pdf") == "/library/files/7/a.pdf"
+    finally:
+        clear_script_prefix()
+    assert reverse_file("core:attachment_download", 7, "a.pdf") == "/files/7/a.pdf"
+
+
+def test_a_file_name_the_route_refuses_is_refused_as_reverse_refuses_it():
+    with pytest.raises(NoReverseMatch):
+        reverse_file("core:attachment_download", 7, "a/b.pdf")
+    with pytest.raises(NoReverseMatch):
+        reverse_file("core:attachment_download", 7, "")
