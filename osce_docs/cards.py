@@ -356,3 +356,23 @@ def country_links(states, with_group=False):
             for state in states
         )
     )
+
+
+def facet_links(items):
+    """A search facet's choices (dicts of `url`, `label`, `count`, `selected`),
+    each a link that narrows the search or, selected, widens it again: up to
+    fifteen a facet, five facets a page."""
+    selected_note = mark_safe('<span class="visually-hidden"> (selected; follow to remove)</span>')
+    return mark_safe(
+        "".join(
+            format_html(
+                '<li><a href="{}"{}>{} <span class="count">{}</span>{}</a></li>',
+                item["url"],
+                mark_safe(' aria-current="true"') if item["selected"] else "",
+                item["label"],
+                localize(item["count"]),
+                selected_note if item["selected"] else "",
+            )
+            for item in items
+        )
+    )

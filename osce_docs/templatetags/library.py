@@ -35,6 +35,7 @@ def search_hit(hit):
 
 tag_links = register.simple_tag(cards.tag_links)
 country_links = register.simple_tag(cards.country_links)
+facet_links = register.simple_tag(cards.facet_links)
 
 
 @register.simple_tag

@@ -13,6 +13,7 @@ from osce_docs.cards import (
     country_links,
     document_card,
     document_facts,
+    facet_links,
     kind_label,
     recommendation_card,
     recommendation_facts,
@@ -290,3 +291,19 @@ class TestLinksWithCounts:
         assert '1<span class="visually-hidden"> document</span>)' in expected
         assert '1234<span class="visually-hidden"> documents</span>)' in expected
         assert ("Mediterranean Partner for Co-operation; 1234" in expected) == with_group
+
+
+def test_facet_links_draw_what_their_template_loop_drew():
+    items = [
+        {"url": "?q=x&kind=decision", "label": "decision", "count": 12, "selected": False},
+        {"url": "?q=x&country=", "label": "Bosnia & <Herzegovina>", "count": 1, "selected": True},
+        {"url": "?q=x&year=2005&a=\"b\"", "label": mark_safe("<i>2005</i>"), "count": 3, "selected": False},
+    ]
+    template = Template(
+        '{% for item in items %}<li><a href="{{ item.url }}"{% if item.selected %} aria-current="true"{% endif %}>'
+        '{{ item.label }} <span class="count">{{ item.count }}</span>{% if item.selected %}<span class="visually-hidden">'
+        " (selected; follow to remove)</span>{% endif %}</a></li>{% endfor %}"
+    )
+    expected = template.render(Context({"items": items}))
+    assert facet_links(items) == expected
+    assert 'aria-current="true">Bosnia &amp; &lt;Herzegovina&gt; <span class="count">1</span>' in expected
