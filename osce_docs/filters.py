@@ -36,8 +36,8 @@ class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.field.listed():
-            yield self.choice(obj)
+        for _pk, key, label in self.field.listed():
+            yield (key, label)
 
     def __len__(self):
         return len(self.field.listed()) + (self.field.empty_label is not None)
@@ -46,9 +46,16 @@ class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
 class ListedModelChoiceField(forms.ModelChoiceField):
     """A choice among a short list (States, topics, Representatives) read once
     per form: checking the value and drawing the select share one query,
-    instead of one each (keeps every list page within its query budget)."""
+    instead of one each (keeps every list page within its query budget).
+
+    The list is read as plain rows (key, label), not models: a model for each
+    of seventy States, and Django's wrapper around each option's value, were a
+    tenth of a list page. The value chosen becomes a model of its own, its
+    other fields read from the database only if something asks for them."""
 
     iterator = _ListedChoiceIterator
+    # What each option shows; as `label_from_instance` shows the chosen one.
+    label_field = "name"
 
     def _set_queryset(self, queryset):
         super()._set_queryset(queryset)
@@ -57,20 +64,32 @@ class ListedModelChoiceField(forms.ModelChoiceField):
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
     def listed(self):
+        """The choices as rows of (pk, key, label), in the queryset's order."""
         if getattr(self, "_listed", None) is None:
-            self._listed = list(self.queryset)
+            self._listed = list(self.queryset.values_list("pk", self.to_field_name or "pk", self.label_field))
         return self._listed
+
+    def label_from_instance(self, obj):
+        return getattr(obj, self.label_field)
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        key = self.to_field_name or "pk"
-        for obj in self.listed():
-            if str(getattr(obj, key)) == str(value):
-                return obj
+        for pk, key, label in self.listed():
+            if str(key) == str(value):
+                return self._chosen(pk, key, label)
         raise forms.ValidationError(
             self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
         )
+
+    def _chosen(self, pk, key, label):
+        """The model of the row chosen, as read (its other fields deferred)."""
+        model = self.queryset.model
+        key_field = model._meta.pk if self.to_field_name in (None, "pk") else model._meta.get_field(self.to_field_name)
+        known = {model._meta.pk.attname: pk, key_field.attname: key, self.label_field: label}
+        # from_db takes the values in the order of the model's fields.
+        names = [field.attname for field in model._meta.concrete_fields if field.attname in known]
+        return model.from_db(self.queryset.db, names, [known[name] for name in names])
 
 
 class StateCodeField(ListedModelChoiceField):
@@ -78,9 +97,6 @@ class StateCodeField(ListedModelChoiceField):
 
     def to_python(self, value):
         return super().to_python(value.strip().upper() if isinstance(value, str) else value)
-
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 class ListedFilter(django_filters.ModelChoiceFilter):
