@@ -61,8 +61,10 @@ class DocumentSitemap(PublishedMixin, Sitemap):
         # model each was a fifth of its time.
         return self.published(Document).values_list("kind", "slug", "updated_at", named=True)
 
-    @property
+    @cached_property
     def paginator(self):
+        # Once per request (the view makes a sitemap for each): Django's
+        # sitemap reads it several times, and each build was a new queryset.
         return IdRangePaginator(self.items(), self.limit)
 
     def location(self, row):
