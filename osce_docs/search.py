@@ -289,8 +289,8 @@ class PostgreSQLEngine(_Engine):
 
     def ids_in(self, column, ids):
         # A subquery, not the literal array: given the literal, the planner
-        # estimates each of its (up to 200) ids in turn, once per facet, and
-        # planning took longer than counting (3 ms and 2.5 ms at 10,000).
+        # estimates each of its (up to 200) ids in turn, once per facet
+        # (planning 1.1 -> 0.5 ms beside 1.9 ms of counting at 10,000).
         return f"{column} = ANY(ARRAY(SELECT unnest(%s::bigint[])))", list(ids)
 
     @staticmethod
