@@ -437,8 +437,11 @@ def attach_card_topics(documents):
             .order_by("topic__name", "topic_id")
             .values_list("document_id", "topic__slug", "topic__name")
         )
+        addresses = {}
         for document_id, slug, name in rows:
-            by_document.setdefault(document_id, []).append((reverse_slug("core:topic_detail", slug), name))
+            if slug not in addresses:
+                addresses[slug] = reverse_slug("core:topic_detail", slug)
+            by_document.setdefault(document_id, []).append((addresses[slug], name))
     for document in documents:
         document.card_topics = by_document.get(document.pk, [])
     return documents
