@@ -294,8 +294,8 @@ class DocumentQuerySet(AttachingQuerySet):
 
     def tied_to(self, state, tie, *, tied, total, limit, state_rows=None):
         """These documents (published, of one kind) that TIE ties to STATE:
-        "named" (its States), "visited" (a report on a visit to it), "hosted"
-        (an event it hosted).
+        "named" (its States) or "hosted" (an event it hosted). (A country's
+        reports have an index in listing order of their own: newest_first().)
 
         The kept counts choose the cheaper path to the LIMIT newest: from the
         State's side through the tie's index (STATE_ROWS rows, TIED unless
@@ -316,11 +316,9 @@ class DocumentQuerySet(AttachingQuerySet):
 def _state_ties():
     """How each link ties a document to a State: (model, its document field, its State field)."""
     from alliance.models import AllianceEvent
-    from decisions.models import CountryVisitReport
 
     return {
         "named": (Document.states.through, "document_id", "state_id"),
-        "visited": (CountryVisitReport, "document_ptr_id", "country_id"),
         "hosted": (AllianceEvent, "document_ptr_id", "host_country_id"),
     }
 

@@ -97,16 +97,31 @@ class TestCountries:
         for text in ("Draft visit", "Draft decision", "Decision about elsewhere"):
             assert text not in html
 
-    @pytest.mark.parametrize("kind, tie", [("decision", "named"), ("report", "visited"), ("event", "hosted")])
+    def test_dossier_lists_visits_newest_first_and_an_undated_one_last_on_every_database(self, client, empty_library):
+        import datetime
+
+        state = StateFactory(iso2="QT", name="Testland QT")
+        undated = ReportFactory(published=True, country=state, published_on=None, title="Undated visit")
+        older = ReportFactory(published=True, country=state, published_on=datetime.date(2010, 5, 1), title="Older visit")
+        newer = ReportFactory(published=True, country=state, published_on=datetime.date(2020, 5, 1), title="Newer visit")
+        for report in (undated, older, newer):
+            RecommendationFactory(report=report, text=f"Recommended after the {report.title.lower()}")
+        html = client.get("/countries/qt/").text
+        visits = [html.index(title) for title in ("Newer visit", "Older visit", "Undated visit")]
+        assert visits == sorted(visits)
+        recommendations = [html.index(f"Recommended after the {title}") for title in ("newer visit", "older visit", "undated visit")]
+        assert recommendations == sorted(recommendations)
+
+    @pytest.mark.parametrize("kind, tie", [("decision", "named"), ("event", "hosted")])
     def test_either_index_path_finds_the_same_newest_documents_tied_to_a_state(self, kind, tie):
         import datetime
 
         from osce_docs.models import Document
 
         state, elsewhere = StateFactory(iso2="QW"), StateFactory(iso2="QX")
-        factory = {"decision": DecisionFactory, "report": ReportFactory, "event": EventFactory}[kind]
-        tied = {"named": {"states": [state]}, "visited": {"country": state}, "hosted": {"host_country": state}}[tie]
-        untied = {"named": {"states": [elsewhere]}, "visited": {"country": elsewhere}, "hosted": {}}[tie]
+        factory = {"decision": DecisionFactory, "event": EventFactory}[kind]
+        tied = {"named": {"states": [state]}, "hosted": {"host_country": state}}[tie]
+        untied = {"named": {"states": [elsewhere]}, "hosted": {}}[tie]
         day = datetime.date(2001, 1, 1)
         for n in range(30):
             factory(published=True, published_on=day + datetime.timedelta(days=n % 7), **(tied if n % 3 else untied))
