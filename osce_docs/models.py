@@ -287,10 +287,13 @@ class DocumentQuerySet(AttachingQuerySet):
 
     def cards(self, *id_subqueries):
         """The documents each of ID_SUBQUERIES selects (each a LIMITed subquery
-        such as newest_ids), in one query: a UNION ALL of one indexed part per
-        subquery, as plain Documents with their card details. Unordered."""
-        parts = [self.filter(pk__in=ids).with_card_details().order_by() for ids in id_subqueries]
-        return parts[0].union(*parts[1:], all=True)
+        such as newest_ids), in one query, as plain Documents with their card
+        details. Unordered. A UNION ALL of one indexed part per subquery
+        gathers the ids, and the card's joins are written once around it:
+        written in every part, PostgreSQL spent 4 ms planning the home page's
+        24 joins, four times what running them took."""
+        parts = [self.filter(pk__in=ids).values("pk").order_by() for ids in id_subqueries]
+        return self.filter(pk__in=parts[0].union(*parts[1:], all=True)).with_card_details()
 
     def tied_to(self, state, tie, *, tied, total, limit, state_rows=None):
         """These documents (published, of one kind) that TIE ties to STATE:
