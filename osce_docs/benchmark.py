@@ -262,9 +262,17 @@ def scenarios(deep_page=2000):
             "list",
             lambda: _url("decisions:decision_list", query=f"q=trafficking&{deep_query()}"),
         ),
+        ("decisions: a phrase", "list", lambda: _url("decisions:decision_list", query="q=%22national+referral+mechanism%22")),
+        (
+            "recommendations: a phrase",
+            "list",
+            lambda: _url("decisions:recommendation_list", query="q=%22national+referral+mechanism%22"),
+        ),
         ("search: common word", "search", lambda: _url("search:search", query="q=trafficking")),
         ("search: rare word", "search", lambda: _url("search:search", query="q=Schuldknechtschaft")),
         ("search: phrase", "search", lambda: _url("search:search", query="q=%22national+referral+mechanism%22")),
+        # Common words, rarely in this order: the index must not hand over every document holding them.
+        ("search: phrase, unusual order", "search", lambda: _url("search:search", query="q=%22mechanism+referral+national%22")),
         ("search: symbol", "search", lambda: _url("search:search", query=f"q={_symbol()}")),
         ("feed: latest", "feed", lambda: _path("/feeds/latest/")),
         ("sitemap index", "feed", lambda: _path("/sitemap.xml")),

@@ -78,6 +78,36 @@ def test_a_quoted_phrase_matches_the_words_together_only():
     assert matching_titles('"domestic servitude"') == {"Decision"}
 
 
+@pytest.mark.parametrize(
+    "phrase, matching",
+    [
+        ("victims of trafficking", {"victims of trafficking"}),
+        ("victims trafficking", {"victims trafficking"}),
+        ("victims of the trafficking", {"victims of the trafficking"}),
+        ("anti-trafficking measures", {"anti-trafficking measures"}),
+        ("торговля людьми", {"торговля людьми"}),
+        ("o'brien report", {"o'brien report"}),
+    ],
+)
+def test_a_phrase_matches_its_words_in_order_with_any_word_where_it_has_a_common_one(phrase, matching):
+    texts = [
+        "victims of trafficking",
+        "victims trafficking",
+        "trafficking of victims",
+        "victims of the trafficking",
+        "anti-trafficking measures",
+        "measures anti-trafficking",
+        "торговля людьми",
+        "людьми торговля",
+        "o'brien report",
+        "report o'brien",
+    ]
+    for text in texts:
+        DecisionFactory(published=True, title=text, summary="Short.")
+    assert matching_titles(f'"{phrase}"') == matching
+    assert set(titles(search_documents(f'"{phrase}"'))) == matching
+
+
 @pytest.mark.parametrize("words_are", ["rare", "common", "common in the newest only"])
 def test_a_phrase_is_ranked_and_excluded_the_same_whether_its_words_are_rare_or_common(
     words_are, monkeypatch, django_capture_on_commit_callbacks
