@@ -9,10 +9,12 @@ queries.
 Query syntax, as PostgreSQL's websearch_to_tsquery reads it: all words must
 match; "a quoted phrase"; -word excludes; `or` between two words accepts
 either. The query is parsed here once, and each engine gets the same logical
-query: a tsquery built with phraseto_tsquery() per term on PostgreSQL, an FTS5
-MATCH expression on SQLite. What is indexed lives in SearchEntry and
-AttachmentPage (osce_docs/search_index.py); the engines' own structures are
-created by migration 0003 and kept up to date by the database.
+query: a tsquery built with phraseto_tsquery() per term on PostgreSQL (the
+search page's candidates for a phrase also hold its pairs of neighbouring
+words, which have an index of their own: migration 0016), an FTS5 MATCH
+expression on SQLite. What is indexed lives in SearchEntry and AttachmentPage
+(osce_docs/search_index.py); the engines' own structures are created by
+migration 0003 and kept up to date by the database.
 
 Ranking is bounded, so that a word found in most documents stays fast: each
 search reads at most SEARCH_CANDIDATES matches per tier, taken in an order
@@ -297,7 +299,26 @@ class PostgreSQLEngine(_Engine):
     def year_sql(column):
         return f"to_char({column}, 'YYYY')"
 
+    def pairs_sql(self, parsed):
+        """A condition on the entry `e` that every document matching PARSED's
+        phrases meets and few others do: holding the phrases' pairs of
+        neighbouring words (migration 0016), which their GIN index answers
+        without reading a word's position. "" when PARSED has no phrase (a
+        clause with a single word in it is left to the words)."""
+        sql, params = [], []
+        pairs = "osce_search_pairs(phraseto_tsquery('english', %s))"
+        for clause in parsed.clauses:
+            if all(term.phrase for term in clause):
+                # A phrase without pairs (its words three apart) is a NULL the
+                # planner folds into "true" before planning.
+                sql.append("(" + " OR ".join(f"e.pairs @@ {pairs} OR {pairs} IS NULL" for _ in clause) + ")")
+                params += [term.text for term in clause for _ in range(2)]
+        return " AND ".join(sql), params
+
     def match_sql(self, parsed):
+        # Without the phrases' pairs: checking a candidate's phrase reads its
+        # vector, and the index's matches for the pairs would then be checked
+        # against the pairs too (a second large value read per candidate).
         full, params = self.query(parsed)
         return f"SELECT document_id FROM {self.entry} WHERE vector @@ {full}", params
 
@@ -399,13 +420,15 @@ class PostgreSQLEngine(_Engine):
         # phrase of common words to be rare, and reading all its candidates
         # through the index then costs one large vector per document.
         words, words_params = self._combine(parsed.clauses, words_only=True)
-        *estimates, entries = self._estimated_matches(
+        pairs, pairs_params = self.pairs_sql(parsed)
+        *estimates, entries, with_pairs = self._estimated_matches(
             cursor,
             [
                 (f"e.vector_a @@ {words}", words_params),
                 (f"e.vector_ab @@ {words}", words_params),
                 (f"e.vector @@ {words}", words_params),
                 ("true", []),
+                (pairs or "true", pairs_params),
             ],
         )
 
@@ -416,6 +439,13 @@ class PostgreSQLEngine(_Engine):
         if several_words and not parsed.names_a_symbol and min(estimates[:2]) <= self.DENSE_FACTOR * limit:
             probed = self._probed_matches(cursor, words, words_params)
             estimates[:2] = [max(estimate, found) for estimate, found in zip(estimates[:2], probed)]
+        if pairs:
+            # Words that are common together, in another order, are a rare
+            # phrase: fewer documents hold its pairs than its words. (The
+            # planner multiplies the pairs' frequencies, so a common phrase is
+            # underestimated too, by less: "national referral mechanism", in
+            # 6 % of documents, is still taken as common.)
+            estimates = [min(estimate, with_pairs) for estimate in estimates]
 
         # A dense tier walks the newest WALK_IDS ids at most; past them its
         # matches come from the index. So an estimate that was wrong (words
@@ -440,10 +470,12 @@ class PostgreSQLEngine(_Engine):
                     # words' frequencies) and the index cannot tell word order:
                     # asked for a phrase, it hands over every document holding
                     # the words, and each one's vector is read to check the
-                    # positions. So the index is asked for the words only
-                    # (answered exactly, no vector read), and each document's
-                    # phrase checked below.
+                    # positions. So the indexes are asked for the words and the
+                    # phrase's pairs of words (answered exactly, no vector
+                    # read), and each document's phrase checked below.
                     found, found_params = f"e.{vector} @@ {words}", words_params
+                    if pairs:
+                        found, found_params = f"{found} AND {pairs}", [*found_params, *pairs_params]
                     check = f"FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id WHERE e.document_id = m.id AND {checked}"
                     check_params = params
                 else:

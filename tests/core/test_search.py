@@ -108,6 +108,79 @@ def test_a_phrase_matches_its_words_in_order_with_any_word_where_it_has_a_common
     assert set(titles(search_documents(f'"{phrase}"'))) == matching
 
 
+def test_a_document_with_very_long_neighbouring_words_is_saved_and_found(django_capture_on_commit_callbacks):
+    # PostgreSQL keeps words of up to 2,047 bytes; two of them side by side
+    # would make a pair of words longer than it can hold.
+    document = DecisionFactory(published=True, title="Annex", summary=f"{'a' * 1500} {'b' * 1500} shelter")
+    attach(document, content=f"{'c' * 2000} {'d' * 2000} hotline".encode(), name="annex.txt", capture=django_capture_on_commit_callbacks)
+    assert titles(search_documents('"shelter"')) == ["Annex"]
+    assert titles(search_documents("hotline")) == ["Annex"]
+
+
+def _candidates_from_the_index(phrase):
+    """PostgreSQL: the titles of the entries that hold PHRASE's pairs of
+    neighbouring words (migration 0016): what the index hands over before any
+    word position is read."""
+    from django.db import connection
+
+    from osce_docs.search import PostgreSQLEngine
+
+    pairs, params = PostgreSQLEngine().pairs_sql(parse_query(f'"{phrase}"'))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.title FROM {SearchEntry._meta.db_table} e JOIN {Document._meta.db_table} d ON d.id = e.document_id "
+            f"WHERE {pairs}",
+            params,
+        )
+        return {title for (title,) in cursor.fetchall()}
+
+
+def test_a_phrase_reads_only_the_documents_holding_its_words_in_order():
+    from django.db import connection
+
+    for title in ["National referral mechanism", "Mechanism national referral", "Referral mechanism, national"]:
+        DecisionFactory(published=True, title=title, summary="Short.")
+    assert matching_titles('"national referral mechanism"') == {"National referral mechanism"}
+    if connection.vendor == "postgresql":
+        # The same words in another order are not even candidates ("referral
+        # mechanism" in the third is, and its text is then checked).
+        assert _candidates_from_the_index("national referral mechanism") == {"National referral mechanism"}
+        assert _candidates_from_the_index("referral mechanism") == {
+            "National referral mechanism",
+            "Referral mechanism, national",
+        }
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        # Some 15,000 different words: with a pair for each two neighbours,
+        # and one for each two with a word between, its pairs would pass
+        # PostgreSQL's 1 MB limit for a tsvector.
+        [f"w{n:05d}x{n * 7919 % 100000:05d}" for n in range(15_000)],
+        # More words than PostgreSQL records positions for (16,383).
+        [f"w{n % 500:03d}" for n in range(17_000)],
+    ],
+    ids=["too many pairs", "too many words"],
+)
+def test_a_phrase_is_found_in_a_file_too_large_for_its_pairs_of_words(words, django_capture_on_commit_callbacks):
+    from django.db import connection
+
+    document = DecisionFactory(published=True, title="Annexes", summary="Short.")
+    attach(
+        document, content=" ".join(words).encode(), name="annexes.txt", capture=django_capture_on_commit_callbacks
+    )
+    DecisionFactory(published=True, title="Other", summary=f"{words[11]} {words[10]}")
+
+    assert titles(search_documents(f'"{words[10]} {words[11]}"')) == ["Annexes"]
+    assert matching_titles(f'"{words[11]} {words[10]}"') == {"Other"}
+    if connection.vendor == "postgresql":
+        # Its entry says that its pairs were left out, and so it is a candidate for any phrase.
+        left_out = SearchEntry.objects.extra(where=["pairs @@ %s::tsquery"], params=["' pairs left out'"])
+        assert list(left_out.values_list("document__title", flat=True)) == ["Annexes"]
+        assert _candidates_from_the_index("w99999 w99998") == {"Annexes"}
+
+
 @pytest.mark.parametrize("words_are", ["rare", "common", "common in the newest only"])
 def test_a_phrase_is_ranked_and_excluded_the_same_whether_its_words_are_rare_or_common(
     words_are, monkeypatch, django_capture_on_commit_callbacks
