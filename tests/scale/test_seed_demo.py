@@ -179,6 +179,21 @@ def test_writing_chunks_in_a_second_thread_gives_the_same_corpus_as_one_thread()
     assert two_threads[1:] == one_thread[1:]
     # Ids continue after the first corpus, whose rows were deleted: compare what the rows say.
     assert [row[1:] for row in two_threads[0]] == [row[1:] for row in one_thread[0]]
+    _assert_bulk_indexes_are_back()
+
+
+def _assert_bulk_indexes_are_back():
+    """A threaded load drops some indexes while it writes (demo.BULK_INDEXES):
+    they are there again afterwards, however the load ended."""
+    from django.db import connection
+
+    from osce_docs import demo
+
+    names = demo.BULK_INDEXES.get(connection.vendor, [])
+    if names:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [names])
+            assert sorted(name for (name,) in cursor.fetchall()) == sorted(names)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -192,6 +207,7 @@ def test_a_failed_write_in_the_writer_thread_stops_the_generator_with_its_error(
     with pytest.raises(RuntimeError, match="disk full"):
         demo.generate_demo_corpus(documents=100, seed=5, text_kb=0, chunk_size=10, threaded=True)
     assert not Document.objects.filter(synthetic=True).exists()
+    _assert_bulk_indexes_are_back()
 
 
 def test_permanent_council_decisions_span_every_period_even_when_its_numbers_are_scarce(monkeypatch):
