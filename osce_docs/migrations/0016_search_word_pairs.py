@@ -8,8 +8,8 @@ their order: 3 s. `pairs` holds, as lexemes without positions, every two
 words that follow each other ('referr mechan') or have one word between
 them ('victim . traffick', for "victims of trafficking": the English
 configuration drops "of" but keeps its place), built from the same vector
-as `vector` and its positions. A phrase's candidates are then the documents
-holding its words and its pairs (`osce_search_pairs` turns the phrase's
+as `vector` and its positions. A phrase's candidates on the search page are
+then the documents holding its pairs (`osce_search_pairs` turns the phrase's
 tsquery into its pairs), and only those are checked for the whole phrase.
 
 The pairs never change what matches, only what is read: a document that
