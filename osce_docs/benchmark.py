@@ -268,6 +268,7 @@ def scenarios(deep_page=2000):
             "list",
             lambda: _url("decisions:recommendation_list", query="q=%22national+referral+mechanism%22"),
         ),
+        ("recommendations: a common word", "list", lambda: _url("decisions:recommendation_list", query="q=trafficking")),
         ("search: common word", "search", lambda: _url("search:search", query="q=trafficking")),
         ("search: rare word", "search", lambda: _url("search:search", query="q=Schuldknechtschaft")),
         ("search: phrase", "search", lambda: _url("search:search", query="q=%22national+referral+mechanism%22")),

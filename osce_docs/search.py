@@ -30,7 +30,7 @@ import json
 import re
 import time
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import OperationalError, connections
@@ -185,6 +185,25 @@ def looks_like_symbol(text):
 # The engines: the same logical query in each database's own words.
 
 
+@dataclass(frozen=True)
+class ListIndex:
+    """What a list filtered by words reads: its rows (TABLE, KEY) and their
+    full-text index, an FTS5 table on SQLite, a `vector` column on PostgreSQL."""
+
+    table: str
+    key: str
+    fts: str
+    vector_table: str
+    vector_key: str
+
+
+DOCUMENTS = ListIndex("osce_docs_document", "id", "osce_search_fts", "osce_docs_searchentry", "document_id")
+# The recommendations' own texts (decisions migration 0010).
+RECOMMENDATIONS = ListIndex(
+    "decisions_recommendation", "id", "decisions_recommendation_fts", "decisions_recommendation", "id"
+)
+
+
 class _Engine:
     entry = "osce_docs_searchentry"
     document = "osce_docs_document"
@@ -320,23 +339,38 @@ class PostgreSQLEngine(_Engine):
                 params += [term.text for term in clause for _ in range(2)]
         return " AND ".join(sql), params
 
-    def match_sql(self, parsed):
-        # Without the phrases' pairs: read from the pairs' index, a common
-        # phrase's candidates then each had their vector checked, and the
-        # decisions list filtered by "national referral mechanism" took 35-37
-        # ms instead of 22-26 at a million (a rare one, 1.8 s -> 27 ms).
+    # A list filtered by a phrase reads it from the pairs' index when the
+    # planner expects at most this share of the entries to hold its pairs.
+    RARE_PAIRS_SHARE = 0.001
+
+    def match_sql(self, parsed, using="default", index=DOCUMENTS):
         full, params = self.query(parsed)
+        if index is not DOCUMENTS:
+            return f"SELECT {index.vector_key} FROM {index.vector_table} WHERE vector @@ {full}", params
+        pairs, pairs_params = self.pairs_sql(parsed)
+        if pairs and self._pairs_are_rare(using, parsed):
+            # Common words in an unusual order ("mechanism referral national"):
+            # without the pairs, the list checked every document holding the
+            # words (1.8 s at a million).
+            return f"SELECT e.document_id FROM {self.entry} e WHERE {pairs} AND e.vector @@ {full}", [*pairs_params, *params]
+        # A common phrase is walked in the list's order, each row checked: from
+        # the pairs' index, every candidate's vector was read ("national
+        # referral mechanism": 22-26 ms -> 35-37 at a million).
         return f"SELECT document_id FROM {self.entry} WHERE vector @@ {full}", params
 
-    def head_match_sql(self, parsed):
-        """The documents whose title and summary texts (a report's hold its
-        recommendations) match PARSED."""
-        full, params = self.query(parsed)
-        return f"SELECT document_id FROM {self.entry} WHERE vector_ab @@ {full}", params
+    def _pairs_are_rare(self, using, parsed):
+        """Whether the planner expects few documents to hold PARSED's pairs.
+        It multiplies the pairs' shares, so a common phrase is underestimated
+        (about 14 times for "national referral mechanism") but stays above
+        RARE_PAIRS_SHARE; pairs outside its list of common ones read as rare."""
+        estimated, estimated_params = self.pairs_sql(parsed, estimated=True)
+        with connections[using].cursor() as cursor:
+            with_pairs, entries = self._estimated_matches(cursor, [(estimated, estimated_params), ("true", [])])
+        return with_pairs <= self.RARE_PAIRS_SHARE * entries
 
-    def exclusion_sql(self, parsed):
+    def exclusion_sql(self, parsed, index=DOCUMENTS):
         any_excluded, params = self._combine([parsed.excluded])
-        return f"SELECT document_id FROM {self.entry} WHERE vector @@ {any_excluded}", params
+        return f"SELECT {index.vector_key} FROM {index.vector_table} WHERE vector @@ {any_excluded}", params
 
     # A tier whose matches the planner estimates above this many times the
     # limit is read newest first along the primary key (stopping at the limit);
@@ -349,16 +383,6 @@ class PostgreSQLEngine(_Engine):
     DENSE_SHARE = 0.1
     # How far a dense tier walks before it asks the index (see candidates).
     WALK_IDS = 10_000
-
-    def is_common(self, using, parsed, *, head=False):
-        """Whether the planner expects PARSED to match more than COMMON_MATCHES
-        documents (HEAD: in their titles and summary texts): one EXPLAIN, no
-        row read."""
-        full, params = self.query(parsed)
-        column = "vector_ab" if head else "vector"
-        with connections[using].cursor() as cursor:
-            (estimate,) = self._estimated_matches(cursor, [(f"e.{column} @@ {full}", params)])
-        return estimate > self.COMMON_MATCHES
 
     def _estimated_matches(self, cursor, tiers):
         """The planner's estimate of each tier's matches, from one EXPLAIN
@@ -598,19 +622,13 @@ class SQLiteEngine(_Engine):
     def year_sql(column):
         return f"strftime('%%Y', {column})"
 
-    def match_sql(self, parsed):
-        return f"SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s", [self.query(parsed)]
+    def match_sql(self, parsed, using="default", index=DOCUMENTS):
+        # FTS5 keeps the words' positions in its index: a phrase needs no pairs.
+        return f"SELECT rowid FROM {index.fts} WHERE {index.fts} MATCH %s", [self.query(parsed)]
 
-    HEAD_COLUMNS = ["a_text", "b_text"]
-
-    def head_match_sql(self, parsed):
-        """The documents whose title and summary texts (a report's hold its
-        recommendations) match PARSED."""
-        return f"SELECT rowid FROM {self.head_fts} WHERE {self.head_fts} MATCH %s", [self.query(parsed, self.HEAD_COLUMNS)]
-
-    def exclusion_sql(self, parsed):
+    def exclusion_sql(self, parsed, index=DOCUMENTS):
         any_excluded = " OR ".join(self._term(term) for term in parsed.excluded)
-        return f"SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s", [any_excluded]
+        return f"SELECT rowid FROM {index.fts} WHERE {index.fts} MATCH %s", [any_excluded]
 
     # A query is "common" (see filter_documents) when the matches found in
     # PROBE_RUNS evenly spaced runs of PROBE_RUN_IDS ids, scaled up to all the
@@ -618,23 +636,23 @@ class SQLiteEngine(_Engine):
     PROBE_RUNS = 4
     PROBE_RUN_IDS = 500
 
-    def is_common(self, using, parsed, *, head=False):
-        """Whether PARSED is expected to match more than COMMON_MATCHES
-        documents (HEAD: in their titles and summary texts). FTS5 counts the
-        matches within a range of ids by seeking each word's list (a few ms
-        at a million documents); runs spread over all the ids, so that a word
-        found only in the newest documents is not taken for a common one."""
+    def is_common(self, using, parsed, index=DOCUMENTS):
+        """Whether PARSED is expected to match more than COMMON_MATCHES rows of
+        INDEX. FTS5 counts the matches within a range of ids by seeking each
+        word's list (a few ms at a million documents); runs spread over all
+        the ids, so that a word found only in the newest rows is not taken
+        for a common one."""
         # One query: a list filtered by words keeps its query count.
-        fts = self.head_fts if head else self.fts
+        fts = index.fts
         runs = " + ".join(
             f"(SELECT COUNT(*) FROM {fts} WHERE {fts} MATCH %s AND rowid "
-            f"BETWEEN (SELECT lo + {n} * step FROM ends) AND (SELECT lo + {n} * step + %s - 1 FROM ends))"
+            f"BETWEEN (SELECT lo + {n} * step FROM ends) AND (SELECT lo + {n} * step + MIN(step, %s) - 1 FROM ends))"
             for n in range(self.PROBE_RUNS)
         )
-        match = self.query(parsed, self.HEAD_COLUMNS if head else None)
+        match = self.query(parsed)
         with connections[using].cursor() as cursor:
             cursor.execute(
-                f"WITH bounds(lo, hi) AS ({id_bounds_sql(self.document, 'id')}), "
+                f"WITH bounds(lo, hi) AS ({id_bounds_sql(index.table, index.key)}), "
                 f"ends(lo, span, step) AS (SELECT lo, hi - lo + 1, MAX((hi - lo + 1) / %s, 1) FROM bounds) "
                 f"SELECT (SELECT span FROM ends), {runs}",
                 [self.PROBE_RUNS, *[value for _ in range(self.PROBE_RUNS) for value in (match, self.PROBE_RUN_IDS)]],
@@ -642,9 +660,11 @@ class SQLiteEngine(_Engine):
             span, found = cursor.fetchone()
         if not span:
             return False
-        probed = min(span, self.PROBE_RUNS * self.PROBE_RUN_IDS)
+        # Runs no longer than their step, so that none is counted twice in a
+        # small table.
+        step = max(span // self.PROBE_RUNS, 1)
+        probed = min(span, self.PROBE_RUNS * min(step, self.PROBE_RUN_IDS))
         return found * span / probed > self.COMMON_MATCHES
-
 
     def candidates(self, cursor, parsed, filters, limit):
         where, where_params = self.filters_sql(filters)
@@ -757,20 +777,21 @@ def _icontains_fallback(queryset, parsed):
 
 
 class MatchesEachRow(Func):
-    """SQLite: the row's document matches the FTS5 query, checked for this row
-    alone (FTS5 seeks each word's list to its id), so that a list walks its
-    own order and stops at its page. FTS5 takes no alias on the left of
-    MATCH: the table is named itself."""
+    """SQLite: the row matches the FTS5 query, checked for this row alone
+    (FTS5 seeks each word's list to its id), so that a list walks its own
+    order and stops at its page. FTS5 takes no alias on the left of MATCH:
+    the table is named itself."""
 
     output_field = BooleanField()
 
-    def __init__(self, key, match):
+    def __init__(self, key, match, fts=DOCUMENTS.fts):
         super().__init__(key, Value(match))
+        self.fts = fts
 
     def as_sql(self, compiler, connection, **extra):
         key, key_params = compiler.compile(self.source_expressions[0])
         match, match_params = compiler.compile(self.source_expressions[1])
-        fts = SQLiteEngine.fts
+        fts = self.fts
         sql = f"EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH {match} AND {fts}.rowid = {key})"
         return sql, [*match_params, *key_params]
 
@@ -785,50 +806,44 @@ def filter_documents(queryset, query):
     parsed = parse_query(query)
     if parsed.is_empty:
         return queryset
-    engine = engine_for(queryset.db)
-    if engine is None:
+    if engine_for(queryset.db) is None:
         return _icontains_fallback(queryset, parsed)
+    return _filter_by_index(queryset, parsed, DOCUMENTS)
+
+
+def filter_recommendations(queryset, query):
+    """Recommendations whose own text matches QUERY (`Recommendation.objects.search`),
+    read as every list reads words: every clause (a word, a "phrase", words
+    joined by "or") matches, no -word does; word forms match. Over their own
+    full-text index (decisions migration 0010)."""
+    parsed = parse_query(query)
+    if parsed.is_empty:
+        return queryset
+    if engine_for(queryset.db) is None:
+        for clause in parsed.clauses:
+            either = Q()
+            for term in clause:
+                either |= Q(text__icontains=term.text)
+            queryset = queryset.filter(either)
+        for term in parsed.excluded:
+            queryset = queryset.exclude(text__icontains=term.text)
+        return queryset
+    return _filter_by_index(queryset, parsed, RECOMMENDATIONS)
+
+
+def _filter_by_index(queryset, parsed, index):
+    engine = engine_for(queryset.db)
     if not parsed.has_positive:
-        sql, params = engine.exclusion_sql(parsed)
+        sql, params = engine.exclusion_sql(parsed, index)
         return queryset.exclude(pk__in=RawSQL(sql, params))
-    if engine.vendor == "sqlite" and engine.is_common(queryset.db, parsed):
+    if engine.vendor == "sqlite" and engine.is_common(queryset.db, parsed, index):
         # A list ordered by date would otherwise gather every match (900,000
         # for "trafficking" at a million documents), look each one up and
         # sort them: 1.2 s for its first page, 2.5 s for its 100th. Without
         # the hint SQLite checked every published document, then sorted (23 s).
-        return queryset.filter(LIST_ORDER_HINT, MatchesEachRow(F("pk"), engine.query(parsed)))
-    sql, params = engine.match_sql(parsed)
+        return queryset.filter(LIST_ORDER_HINT, MatchesEachRow(F("pk"), engine.query(parsed), index.fts))
+    sql, params = engine.match_sql(parsed, using=queryset.db, index=index)
     return queryset.filter(pk__in=RawSQL(sql, params))
-
-
-def filter_recommendations(queryset, query):
-    """Recommendations whose own text holds QUERY (`Recommendation.objects.search`),
-    read as everywhere else: every clause (a word, a "phrase", words joined
-    by "or") is in the text, no -word is; compared as text, case aside.
-
-    Recommendations have no full-text index of their own, but their report's
-    title and summary texts hold their texts (the entry's head: no file
-    text). When the words are rare there, the recommendations are first
-    narrowed to those reports, so that a word found nowhere, or only in
-    files, no longer reads every recommendation's text (2.6–2.9 s at a
-    million documents on PostgreSQL); common words are found within the
-    first rows the list reads anyway. So a word is found as a word: a part
-    of one ("traff") finds nothing."""
-    parsed = parse_query(query)
-    for clause in parsed.clauses:
-        either = Q()
-        for term in clause:
-            either |= Q(text__icontains=term.text)
-        queryset = queryset.filter(either)
-    for term in parsed.excluded:
-        queryset = queryset.exclude(text__icontains=term.text)
-    engine = engine_for(queryset.db)
-    if parsed.has_positive and engine is not None:
-        wanted = replace(parsed, excluded=[])  # an excluded word may be in another recommendation of the report
-        if not engine.is_common(queryset.db, wanted, head=True):
-            sql, params = engine.head_match_sql(wanted)
-            queryset = queryset.filter(report_id__in=RawSQL(sql, params))
-    return queryset
 
 
 # ---------------------------------------------------------------------------

@@ -133,9 +133,10 @@ def search_index_update(document_id, *, with_files=False):
         SearchEntry.objects.filter(document_id=document_id).update(a_text=entry.a_text, b_text=entry.b_text)
 
 
-# SQLite's FTS5 indexes (osce_docs migrations 0005 and 0012): every text,
-# the symbol, title and summary texts alone, the files' pages.
-SQLITE_FTS_TABLES = ("osce_search_fts", "osce_search_head_fts", "osce_search_page_fts")
+# SQLite's FTS5 indexes (osce_docs migrations 0005 and 0012, decisions
+# 0010): every text, the symbol, title and summary texts alone, the files'
+# pages, the recommendations' own texts.
+SQLITE_FTS_TABLES = ("osce_search_fts", "osce_search_head_fts", "osce_search_page_fts", "decisions_recommendation_fts")
 
 
 def search_index_optimize(using="default"):
@@ -151,7 +152,7 @@ def search_index_optimize(using="default"):
             for table in SQLITE_FTS_TABLES:
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         elif connection.vendor == "postgresql":
-            for table in ("osce_docs_searchentry", "osce_docs_attachmentpage", "osce_docs_document"):
+            for table in ("osce_docs_searchentry", "osce_docs_attachmentpage", "osce_docs_document", "decisions_recommendation"):
                 cursor.execute(f"ANALYZE {table}")
 
 

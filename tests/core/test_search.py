@@ -151,6 +151,28 @@ def test_a_phrase_reads_only_the_documents_holding_its_words_in_order():
         }
 
 
+@pytest.mark.parametrize("rare_share", [0.0, 0.9], ids=["words walked", "pairs read"])
+def test_a_list_filtered_by_a_phrase_finds_the_same_documents_either_way(rare_share, monkeypatch):
+    """A list filtered by a phrase whose pairs the planner expects few
+    documents to hold reads them from the pairs' index (PostgreSQL), otherwise
+    checks the documents holding its words; what matches is the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from osce_docs.search import PostgreSQLEngine
+
+    monkeypatch.setattr(PostgreSQLEngine, "RARE_PAIRS_SHARE", rare_share)
+    for title in ["National referral mechanism", "Mechanism national referral", "Referral mechanism, national"]:
+        DecisionFactory(published=True, title=title, summary="Short.")
+    with CaptureQueriesContext(connection) as captured:
+        assert matching_titles('"national referral mechanism"') == {"National referral mechanism"}
+        assert matching_titles('"mechanism national referral"') == {"Mechanism national referral"}
+        assert matching_titles('"national referral" -"referral mechanism"') == {"Mechanism national referral"}
+    if connection.vendor == "postgresql":
+        reads_pairs = ["e.pairs @@" in query["sql"] for query in captured.captured_queries if "vector @@" in query["sql"]]
+        assert reads_pairs and all(reads == bool(rare_share) for reads in reads_pairs)
+
+
 @pytest.mark.parametrize(
     "words",
     [

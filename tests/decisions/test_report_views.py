@@ -219,18 +219,62 @@ class TestRecommendationExplorer:
         assert set(listed(client.get(RECOMMENDATIONS, {"q": "rapporteur or exploitation"}))) == {shelters.pk}
         assert listed(client.get(RECOMMENDATIONS, {"q": "xyzzy"})) == []
 
-    def test_rare_words_are_looked_for_in_the_reports_that_hold_them_first(self, client):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
+    def test_words_are_read_from_the_recommendations_own_index(self, client):
         match = RecommendationFactory(report=report(), text="Appoint a national rapporteur.")
         RecommendationFactory(report=report(), text="Fund shelters.")
         with CaptureQueriesContext(connection) as captured:
             assert listed(client.get(RECOMMENDATIONS, {"q": "rapporteur"})) == [match.pk]
         listing = [query["sql"] for query in captured.captured_queries if "decisions_recommendation" in query["sql"]]
-        # Narrowed to the reports whose full-text entry holds the word.
-        search_table = "osce_search_head_fts" if connection.vendor == "sqlite" else "vector_ab"
-        assert any('"report_id" IN (SELECT' in sql and search_table in sql for sql in listing)
+        # Their own index (decisions migration 0010), not their report's search entry.
+        own_index = "decisions_recommendation_fts" if connection.vendor == "sqlite" else "FROM decisions_recommendation WHERE vector @@"
+        assert any(own_index in sql for sql in listing)
+        assert not any("osce_search" in sql for sql in listing)
+
+    def test_word_forms_and_other_languages_match_as_on_every_list(self, client):
+        trafficking = RecommendationFactory(report=report(), text="Prosecute trafficking for forced begging.")
+        russian = RecommendationFactory(report=report(), text="Создать национальный механизм перенаправления.")
+        RecommendationFactory(report=report(), text="Fund shelters.")
+        assert listed(client.get(RECOMMENDATIONS, {"q": "trafficked"})) == [trafficking.pk]
+        assert listed(client.get(RECOMMENDATIONS, {"q": "механизм"})) == [russian.pk]
+        # A part of a word is not a word.
+        assert listed(client.get(RECOMMENDATIONS, {"q": "traff"})) == []
+
+    def test_a_phrase_in_the_report_but_not_in_the_recommendation_does_not_match_it(self, client):
+        reported = report(summary="The national referral mechanism was reviewed.")
+        inside = RecommendationFactory(report=reported, text="Fund the national referral mechanism.")
+        RecommendationFactory(report=reported, text="Train national labour inspectors on referral to a mechanism.")
+        assert listed(client.get(RECOMMENDATIONS, {"q": '"national referral mechanism"'})) == [inside.pk]
+
+    def test_edited_and_deleted_recommendations_are_found_as_they_are_now(self, client):
+        recommendation = RecommendationFactory(report=report(), text="Fund shelters.")
+        assert listed(client.get(RECOMMENDATIONS, {"q": "helpline"})) == []
+        recommendation.text = "Open a national helpline."
+        recommendation.save()
+        assert listed(client.get(RECOMMENDATIONS, {"q": "helpline"})) == [recommendation.pk]
+        assert listed(client.get(RECOMMENDATIONS, {"q": "shelters"})) == []
+        recommendation.delete()
+        assert listed(client.get(RECOMMENDATIONS, {"q": "helpline"})) == []
+
+    def test_a_common_word_is_checked_row_by_row_in_the_lists_order(self, client, monkeypatch):
+        from osce_docs.search import RECOMMENDATIONS as INDEX
+        from osce_docs.search import SQLiteEngine, engine_for, parse_query
+
+        monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 2)
+        monkeypatch.setattr(SQLiteEngine, "PROBE_RUN_IDS", 10)
+        older, newer = report(year=2010), report(year=2020)
+        matches = [RecommendationFactory(report=reported, text=f"Protect victims ({reported.pk}).") for reported in (older, newer)]
+        matches.append(RecommendationFactory(report=newer, text="Protect victims again."))
+        RecommendationFactory(report=newer, text="Fund shelters.")
+        engine = engine_for(connection.alias)
+        if connection.vendor == "sqlite":
+            assert engine.is_common(connection.alias, parse_query("victims"), INDEX)
+            assert not engine.is_common(connection.alias, parse_query("shelters"), INDEX)
+        with CaptureQueriesContext(connection) as captured:
+            shown = listed(client.get(RECOMMENDATIONS, {"q": "victims"}))
+        # Newest report first, then by number: the list's own order.
+        assert shown == [matches[1].pk, matches[2].pk, matches[0].pk]
+        if connection.vendor == "sqlite":
+            assert any("EXISTS (SELECT 1 FROM decisions_recommendation_fts" in query["sql"] for query in captured.captured_queries)
 
     @pytest.mark.parametrize("params", [{"status": "done"}, {"area": "everything"}, {"country": "zz"}, {"year": "x"}])
     def test_a_wrong_value_is_a_message_not_an_error(self, client, params):
