@@ -23,6 +23,10 @@ TABLE = "decisions_recommendation"
 POSTGRESQL_FORWARD = [
     f"ALTER TABLE {TABLE} ADD COLUMN vector tsvector GENERATED ALWAYS AS ({vectors.WORDS}(text)) STORED",
     f"CREATE INDEX decisions_recommendation_vector ON {TABLE} USING gin (vector)",
+    # Statistics of the new column at once: without them the planner took a
+    # common word for a rare one (a list filtered by "trafficking": 1.4 s
+    # instead of 41 ms at 100,000 documents), until autovacuum came by.
+    f"ANALYZE {TABLE}",
 ]
 POSTGRESQL_BACKWARD = [f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS vector"]
 
