@@ -32,6 +32,10 @@ PAGES = [
     # Words on a list: on SQLite one more query, to tell common words from rare ones.
     "/reports/?q=victims+shelter&year_from=2004",
     "/decisions/?q=trafficking",
+    # A phrase: on PostgreSQL one more query, the planner's estimate of its pairs.
+    "/decisions/?q=%22mechanism+referral+national%22",
+    "/recommendations/?q=trafficking&area=protection",
+    "/recommendations/?q=%22national+referral+mechanism%22",
     "/topics/prevention/",
     "/search/?q=trafficking",
     "/search/?q=%22national+referral+mechanism%22",
