@@ -245,6 +245,17 @@ class TestRecommendationExplorer:
         RecommendationFactory(report=reported, text="Train national labour inspectors on referral to a mechanism.")
         assert listed(client.get(RECOMMENDATIONS, {"q": '"national referral mechanism"'})) == [inside.pk]
 
+    @pytest.mark.parametrize("window", [2, 1000], ids=["more matches than the window", "fewer"])
+    def test_the_same_recommendations_match_however_many_there_are(self, client, settings, window):
+        # PostgreSQL lists at most a window's matches before the list and
+        # leaves more to a subquery; either way the same rows, in the list's order.
+        settings.LIST_RESULT_WINDOW = window
+        older, newer = report(year=2010), report(year=2020)
+        matches = [RecommendationFactory(report=reported, text="Protect child victims.") for reported in (older, newer, newer)]
+        RecommendationFactory(report=newer, text="Fund shelters.")
+        shown = listed(client.get(RECOMMENDATIONS, {"q": '"child victims"'}))
+        assert shown[: min(window, 3)] == [matches[1].pk, matches[2].pk, matches[0].pk][: min(window, 3)]
+
     def test_edited_and_deleted_recommendations_are_found_as_they_are_now(self, client):
         recommendation = RecommendationFactory(report=report(), text="Fund shelters.")
         assert listed(client.get(RECOMMENDATIONS, {"q": "helpline"})) == []

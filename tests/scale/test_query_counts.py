@@ -114,7 +114,11 @@ def test_counting_a_filtered_list_from_a_sample_takes_no_extra_query(client, cor
     monkeypatch.setattr(pagination, "SAMPLE_RUN_IDS", 10)
     sampled = {url: queries_for(client, url) for url in filtered}
     assert {url: len(sqls) for url, sqls in sampled.items()} == counted
-    assert all(any("WITH RECURSIVE" in sql for sql in sqls) for sqls in sampled.values())
+    # A list its words showed to be empty has nothing to count (PostgreSQL reads
+    # the few recommendations holding a phrase before the list).
+    empty = {url for url in filtered if not client.get(url).context["page_obj"].object_list}
+    assert all(any("WITH RECURSIVE" in sql for sql in sqls) for url, sqls in sampled.items() if url not in empty)
+    assert len(empty) < len(filtered) / 2, empty
     response = client.get("/decisions/?body=pc")
     assert "More than 50 decisions match" in response.content.decode()
 
