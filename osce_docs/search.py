@@ -205,8 +205,8 @@ RECOMMENDATIONS = ListIndex(
 
 
 class _Engine:
-    entry = "osce_docs_searchentry"
-    document = "osce_docs_document"
+    entry = DOCUMENTS.vector_table
+    document = DOCUMENTS.table
     attachment = "osce_docs_attachment"
     page = "osce_docs_attachmentpage"
     # Above this many matches a query is "common" (is_common): gathering every
@@ -589,7 +589,7 @@ class PostgreSQLEngine(_Engine):
 
 class SQLiteEngine(_Engine):
     vendor = "sqlite"
-    fts = "osce_search_fts"
+    fts = DOCUMENTS.fts
     # The symbol, title and summary texts alone, for the first two tiers (0012).
     head_fts = "osce_search_head_fts"
     page_fts = "osce_search_page_fts"
@@ -784,7 +784,7 @@ class MatchesEachRow(Func):
 
     output_field = BooleanField()
 
-    def __init__(self, key, match, fts=DOCUMENTS.fts):
+    def __init__(self, key, match, fts):
         super().__init__(key, Value(match))
         self.fts = fts
 

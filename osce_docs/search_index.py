@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from .extraction import clean_text
+from .search import DOCUMENTS, RECOMMENDATIONS
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ def search_index_update(document_id, *, with_files=False):
 # SQLite's FTS5 indexes (osce_docs migrations 0005 and 0012, decisions
 # 0010): every text, the symbol, title and summary texts alone, the files'
 # pages, the recommendations' own texts.
-SQLITE_FTS_TABLES = ("osce_search_fts", "osce_search_head_fts", "osce_search_page_fts", "decisions_recommendation_fts")
+SQLITE_FTS_TABLES = (DOCUMENTS.fts, "osce_search_head_fts", "osce_search_page_fts", RECOMMENDATIONS.fts)
 
 
 def search_index_optimize(using="default"):
@@ -152,7 +153,7 @@ def search_index_optimize(using="default"):
             for table in SQLITE_FTS_TABLES:
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         elif connection.vendor == "postgresql":
-            for table in ("osce_docs_searchentry", "osce_docs_attachmentpage", "osce_docs_document", "decisions_recommendation"):
+            for table in (DOCUMENTS.vector_table, "osce_docs_attachmentpage", DOCUMENTS.table, RECOMMENDATIONS.table):
                 cursor.execute(f"ANALYZE {table}")
 
 
