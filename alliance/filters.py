@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from osce_docs.filters import ChoiceFilter, ListedFilter, TopicFilter, WordsFilter, YearFilter
+from osce_docs.filters import ChoiceFilter, FilterSet, ListedFilter, TopicFilter, WordsFilter, YearFilter
 
 from .models import AllianceEvent, AllianceStatement, EventKind, PartnerOrganisation, StatementKind
 
@@ -16,7 +16,7 @@ class PartnerFilter(ListedFilter):
     any_label = _("Any partner")
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(FilterSet):
     q = WordsFilter(help_text=_("Words in the title or summary."))
     kind = ChoiceFilter(
         field_name="event_kind", label=_("Kind of event"), choices=EventKind.choices, empty_label=_("Any kind")
@@ -31,7 +31,7 @@ class EventFilter(django_filters.FilterSet):
         fields = []
 
 
-class StatementFilter(django_filters.FilterSet):
+class StatementFilter(FilterSet):
     q = WordsFilter(help_text=_("Words in the title or summary."))
     kind = ChoiceFilter(
         field_name="statement_kind", label=_("Kind"), choices=StatementKind.choices, empty_label=_("Any kind")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from osce_docs.filters import (
     ChoiceFilter,
     CountryFilter,
+    FilterSet,
     OrderingChoiceFilter,
     RepresentativeFilter,
     TopicFilter,
@@ -26,7 +27,7 @@ DECISION_ORDERINGS = {
 }
 
 
-class DecisionFilter(django_filters.FilterSet):
+class DecisionFilter(FilterSet):
     q = WordsFilter(help_text=_("Words in the symbol, title or summary."))
     body = ChoiceFilter(
         label=_("Body"), choices=BODY_CHOICES, empty_label=_("Both Councils"), method="filter_body"
@@ -67,7 +68,7 @@ class ListingYearFilter(YearFilter):
         return filtered.filter(**{f"{self.field_name}__gt": datetime.date.min})
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(FilterSet):
     q = WordsFilter(help_text=_("Words in the title or summary."))
     country = CountryFilter(field_name="country")
     year = ListingYearFilter(field_name="listing_date", lookup_expr="year", label=_("Year published"))
@@ -84,7 +85,7 @@ class ReportFilter(django_filters.FilterSet):
 LATEST_STATUS_CHOICES = [*FollowUpStatus.choices, ("none", _("not yet assessed"))]
 
 
-class RecommendationFilter(django_filters.FilterSet):
+class RecommendationFilter(FilterSet):
     q = WordsFilter(help_text=_("Words in the recommendation."))
     country = CountryFilter(field_name="report__country")
     area = ChoiceFilter(label=_("Area"), choices=RecommendationArea.choices, empty_label=_("Any area"))

@@ -6,6 +6,8 @@ database error."""
 
 import django_filters
 from django import forms
+from django.db.models import Value, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from . import widgets
@@ -46,7 +48,8 @@ class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
 class ListedModelChoiceField(forms.ModelChoiceField):
     """A choice among a short list (States, topics, Representatives) read once
     per form: checking the value and drawing the select share one query,
-    instead of one each (keeps every list page within its query budget).
+    instead of one each (keeps every list page within its query budget); a
+    FilterSet's lists share one query too (`read_listed_choices`).
 
     The list is read as plain rows (key, label), not models: a model for each
     of seventy States, and Django's wrapper around each option's value, were a
@@ -66,6 +69,8 @@ class ListedModelChoiceField(forms.ModelChoiceField):
     def listed(self):
         """The choices as rows of (pk, key, label), in the queryset's order."""
         if getattr(self, "_listed", None) is None:
+            read_listed_choices(getattr(self, "read_with", ()))
+        if self._listed is None:
             self._listed = list(self.queryset.values_list("pk", self.to_field_name or "pk", self.label_field))
         return self._listed
 
@@ -90,6 +95,42 @@ class ListedModelChoiceField(forms.ModelChoiceField):
         # from_db takes the values in the order of the model's fields.
         names = [field.attname for field in model._meta.concrete_fields if field.attname in known]
         return model.from_db(self.queryset.db, names, [known[name] for name in names])
+
+
+def read_listed_choices(fields):
+    """Read the choices of several ListedModelChoiceFields (States, topics,
+    Representatives, ...) in one query, a UNION ALL of their lists, each
+    numbered in its own order: a list page's filter form then costs one query
+    for all of them (three on the reports' list) instead of one each."""
+    fields = [field for field in fields if field._listed is None]
+    if len(fields) < 2:
+        return
+    selects = []
+    for n, field in enumerate(fields):
+        queryset = field.queryset
+        order = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
+        rows = queryset.order_by().annotate(
+            listed_field=Value(n), listed_rank=Window(RowNumber(), order_by=order)
+        )
+        selects.append(rows.values_list("listed_field", "listed_rank", "pk", field.to_field_name or "pk", field.label_field))
+    listed = [[] for _field in fields]
+    for n, rank, pk, key, label in selects[0].union(*selects[1:], all=True):
+        listed[n].append((rank, pk, key, label))
+    for field, rows in zip(fields, listed):
+        field._listed = [row[1:] for row in sorted(rows)]
+
+
+class FilterSet(django_filters.FilterSet):
+    """django-filter's FilterSet, its form's short lists read together, in
+    one query, when the first of them is needed."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            fields = [field for field in super().form.fields.values() if isinstance(field, ListedModelChoiceField)]
+            for field in fields:
+                field.read_with = fields
+        return self._form
 
 
 class StateCodeField(ListedModelChoiceField):

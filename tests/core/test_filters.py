@@ -38,3 +38,22 @@ def test_a_choice_by_slug_filters_as_the_model_would():
     assert chosen == prevention
     with pytest.raises(ValidationError, match="Select a valid choice"):
         field.clean("no-such-topic")
+
+
+def test_a_filter_forms_lists_are_read_together_in_one_query_each_in_its_own_order(django_assert_num_queries):
+    from decisions.filters import ReportFilter
+    from osce_docs.models import SpecialRepresentative
+
+    StateFactory(name="Zzland", iso2="ZZ")
+    TopicFactory(name="Aardvark welfare", slug="aardvark-welfare")
+    filterset = ReportFilter({"country": "zz", "topic": "aardvark-welfare"}, queryset=None)
+    form = filterset.form
+    with django_assert_num_queries(1):
+        assert form.is_valid(), form.errors
+        options = {name: [key for key, _label in form.fields[name].choices] for name in ("country", "representative", "topic")}
+    assert form.cleaned_data["country"].name == "Zzland"
+    assert form.cleaned_data["topic"].name == "Aardvark welfare"
+    assert options["country"] == ["", *State.objects.order_by("name").values_list("iso2", flat=True)]
+    assert options["topic"] == ["", *Topic.objects.order_by("name").values_list("slug", flat=True)]
+    representatives = SpecialRepresentative.objects.order_by("term_start").values_list("slug", flat=True)
+    assert options["representative"] == ["", *representatives]
