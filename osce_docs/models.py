@@ -866,6 +866,9 @@ class SearchEntry(models.Model):
     document = models.OneToOneField(
         Document, verbose_name=_("document"), on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
     )
+    # The document's (which never changes): on PostgreSQL the pairs' index
+    # holds it too, so that a list of one kind reads only its own (migration 0017).
+    kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices, default="", editable=False)
     a_text = models.TextField(_("symbol and title"), blank=True)
     b_text = models.TextField(_("summary and record texts"), blank=True)
     c_text = models.TextField(_("text of the files"), blank=True)

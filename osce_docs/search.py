@@ -185,6 +185,11 @@ def looks_like_symbol(text):
 # The engines: the same logical query in each database's own words.
 
 
+def kind_lexeme(kind):
+    """The word a document's pairs hold for its KIND (migration 0017), as a tsquery."""
+    return f"' kind {kind}'"
+
+
 @dataclass(frozen=True)
 class ListIndex:
     """What a list filtered by words reads: its rows (TABLE, KEY) and their
@@ -318,55 +323,103 @@ class PostgreSQLEngine(_Engine):
     def year_sql(column):
         return f"to_char({column}, 'YYYY')"
 
-    def pairs_sql(self, parsed, *, estimated=False):
+    def pairs_sql(self, parsed, *, kind=None, estimated=False):
         """A condition on the entry `e` that every document matching PARSED's
         phrases meets and few others do: holding the phrases' pairs of
         neighbouring words (migration 0016), which their GIN index answers
         without reading a word's position. "" when PARSED has no phrase (a
-        clause with a single word in it is left to the words). ESTIMATED:
-        without the documents that keep no pairs (that marker, found in no
-        sampled row, is estimated at half the least common pair's share, more
-        than a rare phrase's pairs together)."""
+        clause with a single word in it is left to the words). KIND: only
+        documents of that kind, which the same index knows (migration 0017).
+        ESTIMATED: without the documents that keep no pairs (that marker,
+        found in no sampled row, is estimated at half the least common pair's
+        share, more than a rare phrase's pairs together)."""
         sql, params = [], []
         pairs = "osce_search_pairs(phraseto_tsquery('english', %s))"
         # What documents without pairs hold (see the migration).
         held = pairs if estimated else f"({pairs} || ''' pairs left out'''::tsquery)"
+        held_params = lambda term: [term.text]  # noqa: E731
+        if kind:
+            held = f"({held} && %s::tsquery)"
+            held_params = lambda term: [term.text, kind_lexeme(kind)]  # noqa: E731
         for clause in parsed.clauses:
             if all(term.phrase for term in clause):
                 # A phrase without pairs (its words three apart) is a NULL the
                 # planner folds into "true" before planning.
                 sql.append("(" + " OR ".join(f"e.pairs @@ {held} OR {pairs} IS NULL" for _ in clause) + ")")
-                params += [term.text for term in clause for _ in range(2)]
+                params += [value for term in clause for value in [*held_params(term), term.text]]
         return " AND ".join(sql), params
 
-    # A list filtered by a phrase reads it from the pairs' index when the
-    # planner expects at most this share of the entries to hold its pairs.
+    def match_sql(self, parsed, index=DOCUMENTS):
+        full, params = self.query(parsed)
+        return f"SELECT {index.vector_key} FROM {index.vector_table} WHERE vector @@ {full}", params
+
+    # A phrase is probed (list_matches) when the planner expects at most this
+    # many times the window of documents to hold its pairs.
+    PROBED_PAIRS_FACTOR = 10
+    # A list with more matches than the window reads a phrase from the pairs'
+    # index when the planner expects at most this share of the entries to
+    # hold its pairs; otherwise the list checks its rows in turn.
     RARE_PAIRS_SHARE = 0.001
 
-    def match_sql(self, parsed, using="default", index=DOCUMENTS):
-        full, params = self.query(parsed)
-        if index is not DOCUMENTS:
-            return f"SELECT {index.vector_key} FROM {index.vector_table} WHERE vector @@ {full}", params
-        pairs, pairs_params = self.pairs_sql(parsed)
-        if pairs and self._pairs_are_rare(using, parsed):
-            # Common words in an unusual order ("mechanism referral national"):
-            # without the pairs, the list checked every document holding the
-            # words (1.8 s at a million).
-            return f"SELECT e.document_id FROM {self.entry} e WHERE {pairs} AND e.vector @@ {full}", [*pairs_params, *params]
-        # A common phrase is walked in the list's order, each row checked: from
-        # the pairs' index, every candidate's vector was read ("national
-        # referral mechanism": 22-26 ms -> 35-37 at a million).
-        return f"SELECT document_id FROM {self.entry} WHERE vector @@ {full}", params
+    def list_matches(self, parsed, using, index, kind, window):
+        """(ids, None): the keys of every row matching PARSED (of KIND), when
+        they are at most WINDOW, read once; (None, (sql, params)): a subquery
+        of the matches, for a list that has more, or whose matches no index
+        finds without reading each row's vector (a list then checks its own
+        rows in its order: the words' matches are many).
 
-    def _pairs_are_rare(self, using, parsed):
-        """Whether the planner expects few documents to hold PARSED's pairs.
-        It multiplies the pairs' shares, so a common phrase is underestimated
-        (about 14 times for "national referral mechanism") but stays above
-        RARE_PAIRS_SHARE; pairs outside its list of common ones read as rare."""
-        estimated, estimated_params = self.pairs_sql(parsed, estimated=True)
+        Listed, the matches cost the list nothing more; as a subquery, the
+        sampled count (osce_docs/pagination.py) looked them up in the GIN
+        index once per run of ids, fifty times ("national referral mechanism"
+        in no recommendation: 390 ms at a million)."""
+        full, params = self.query(parsed)
+        plain = self.match_sql(parsed, index)
+        if index is not DOCUMENTS:
+            probe, probe_params = f"{plain[0]} LIMIT %s", [*plain[1], window + 1]
+        else:
+            # A phrase's candidates are the documents holding its pairs (of
+            # KIND: migration 0017), which the pairs' index answers exactly
+            # with no vector read; only the few are checked for the whole
+            # query. Common words in an unusual order ("mechanism referral
+            # national"), or a phrase common in other kinds and rare in the
+            # list's ("national referral mechanism" in reports), had each of
+            # their words' documents or each of the list's rows read (1.8 s
+            # and 2.5-3 s at a million). The probe stops at WINDOW + 1
+            # candidates.
+            pairs, pairs_params = self.pairs_sql(parsed, kind=kind)
+            if not pairs:
+                return None, plain
+            # Pairs the planner expects in many documents are common: no probe
+            # (building the index's bitmap of a pair held by half the library
+            # costs more than walking the list). It multiplies the pairs'
+            # and the kind's shares, so a phrase common elsewhere and rare in
+            # the list is expected in few of the list's documents, and probed.
+            estimated, estimated_params = self.pairs_sql(parsed, kind=kind, estimated=True)
+            with connections[using].cursor() as cursor:
+                expected, entries = self._estimated_matches(cursor, [(estimated, estimated_params), ("true", [])])
+            if expected <= self.RARE_PAIRS_SHARE * entries:
+                # A common phrase is walked in the list's order, each row
+                # checked: from the pairs' index, every candidate's vector was
+                # read ("national referral mechanism": 22-26 ms -> 35-37 at a
+                # million). Rare pairs are read from their index.
+                sql = f"SELECT e.document_id FROM {self.entry} e WHERE {pairs} AND e.vector @@ {full}"
+                plain = sql, [*pairs_params, *params]
+            if expected > self.PROBED_PAIRS_FACTOR * window:
+                return None, plain
+            in_window = "(SELECT COUNT(*) FROM candidates) <= %s"
+            probe = (
+                f"WITH candidates AS MATERIALIZED (SELECT e.document_id FROM {self.entry} e WHERE {pairs} LIMIT %s) "
+                f"SELECT e.document_id FROM {self.entry} e WHERE {in_window} "
+                f"AND e.document_id IN (SELECT document_id FROM candidates) AND e.vector @@ {full} "
+                f"UNION ALL SELECT NULL WHERE NOT {in_window}"
+            )
+            probe_params = [*pairs_params, window + 1, window, *params, window]
         with connections[using].cursor() as cursor:
-            with_pairs, entries = self._estimated_matches(cursor, [(estimated, estimated_params), ("true", [])])
-        return with_pairs <= self.RARE_PAIRS_SHARE * entries
+            cursor.execute(probe, probe_params)
+            ids = [pk for (pk,) in cursor.fetchall()]
+        if len(ids) > window or None in ids:
+            return None, plain
+        return ids, None
 
     def exclusion_sql(self, parsed, index=DOCUMENTS):
         any_excluded, params = self._combine([parsed.excluded])
@@ -450,8 +503,9 @@ class PostgreSQLEngine(_Engine):
         # phrase of common words to be rare, and reading all its candidates
         # through the index then costs one large vector per document.
         words, words_params = self._combine(parsed.clauses, words_only=True)
-        pairs, pairs_params = self.pairs_sql(parsed)
-        estimated_pairs, estimated_pairs_params = self.pairs_sql(parsed, estimated=True)
+        kind = filters.get("kind") or None
+        pairs, pairs_params = self.pairs_sql(parsed, kind=kind)
+        estimated_pairs, estimated_pairs_params = self.pairs_sql(parsed, kind=kind, estimated=True)
         *estimates, entries, with_pairs = self._estimated_matches(
             cursor,
             [
@@ -622,9 +676,14 @@ class SQLiteEngine(_Engine):
     def year_sql(column):
         return f"strftime('%%Y', {column})"
 
-    def match_sql(self, parsed, using="default", index=DOCUMENTS):
+    def match_sql(self, parsed, index=DOCUMENTS):
         # FTS5 keeps the words' positions in its index: a phrase needs no pairs.
         return f"SELECT rowid FROM {index.fts} WHERE {index.fts} MATCH %s", [self.query(parsed)]
+
+    def list_matches(self, parsed, using, index, kind, window):
+        """(None, the matches' subquery): FTS5 hands over a rare query's
+        matches from its index, with their order, at once."""
+        return None, self.match_sql(parsed, index)
 
     def exclusion_sql(self, parsed, index=DOCUMENTS):
         any_excluded = " OR ".join(self._term(term) for term in parsed.excluded)
@@ -842,19 +901,13 @@ def _filter_by_index(queryset, parsed, index):
         # sort them: 1.2 s for its first page, 2.5 s for its 100th. Without
         # the hint SQLite checked every published document, then sorted (23 s).
         return queryset.filter(LIST_ORDER_HINT, MatchesEachRow(F("pk"), engine.query(parsed), index.fts))
-    sql, params = engine.match_sql(parsed, using=queryset.db, index=index)
-    if engine.vendor == "postgresql" and index is RECOMMENDATIONS:
-        # Few matches are read once and listed: as a subquery, the sampled
-        # count (osce_docs/pagination.py) looked the words up in the GIN
-        # index once per run of ids, fifty times ("national referral
-        # mechanism", found in no recommendation: 390 ms at a million).
-        window = result_window()
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(f"{sql} LIMIT %s", [*params, window + 1])
-            ids = [pk for (pk,) in cursor.fetchall()]
-        if len(ids) <= window:
-            return queryset.filter(pk__in=ids) if ids else queryset.none()
-    return queryset.filter(pk__in=RawSQL(sql, params))
+    # A list of one kind (decisions, reports, ...) asks for its own kind's
+    # matches where the index knows kinds (PostgreSQL's pairs: migration 0017).
+    kind = getattr(queryset.model, "DOCUMENT_KIND", None) if index is DOCUMENTS else None
+    ids, subquery = engine.list_matches(parsed, queryset.db, index, kind, result_window())
+    if ids is not None:
+        return queryset.filter(pk__in=ids) if ids else queryset.none()
+    return queryset.filter(pk__in=RawSQL(*subquery))
 
 
 # ---------------------------------------------------------------------------

@@ -72,7 +72,7 @@ def entries_for(ids, *, with_files=True):
     from .models import Document, SearchEntry
 
     ids = list(ids)
-    documents = Document.objects.filter(pk__in=ids).values_list("pk", "title", "summary")
+    documents = Document.objects.filter(pk__in=ids).values_list("pk", "kind", "title", "summary")
     titles = _specific_values(ids, "SEARCH_TITLE_FIELDS")
     texts = _specific_values(ids, "SEARCH_TEXT_FIELDS")
     for model in _document_models():
@@ -84,11 +84,12 @@ def entries_for(ids, *, with_files=True):
     return [
         SearchEntry(
             document_id=pk,
+            kind=kind,
             a_text=clean_text(" ".join([*titles.get(pk, []), title])),
             b_text=clean_text("\n".join([summary, *texts.get(pk, [])])),
             c_text=clean_text(files.get(pk, "")),
         )
-        for pk, title, summary in documents
+        for pk, kind, title, summary in documents
     ]
 
 
@@ -105,7 +106,7 @@ def search_index_documents(ids, *, with_files=True):
     import or from the demo corpus generator; in batches, each its own
     transaction-safe statement."""
     ids = list(ids)
-    fields = ["a_text", "b_text", "c_text"] if with_files else ["a_text", "b_text"]
+    fields = ["kind", "a_text", "b_text", "c_text"] if with_files else ["kind", "a_text", "b_text"]
     written = 0
     for start in range(0, len(ids), BATCH_SIZE):
         entries = entries_for(ids[start : start + BATCH_SIZE], with_files=with_files)

@@ -68,3 +68,14 @@ def test_alliance_seed_records_are_loaded():
 
 def test_seed_documents_have_no_invented_files():
     assert not Decision.objects.filter(attachments__isnull=False).exists()
+
+
+def test_the_initial_documents_search_entries_hold_their_kinds():
+    # Written by the migrations before 0017 added the column, which filled it.
+    from django.db.models import F
+
+    from osce_docs.models import SearchEntry
+
+    entries = SearchEntry.objects.all()
+    assert set(entries.values_list("kind", flat=True)) == {"decision", "report", "event", "statement"}
+    assert not entries.exclude(kind=F("document__kind")).exists()

@@ -151,26 +151,105 @@ def test_a_phrase_reads_only_the_documents_holding_its_words_in_order():
         }
 
 
-@pytest.mark.parametrize("rare_share", [0.0, 0.9], ids=["words walked", "pairs read"])
-def test_a_list_filtered_by_a_phrase_finds_the_same_documents_either_way(rare_share, monkeypatch):
-    """A list filtered by a phrase whose pairs the planner expects few
-    documents to hold reads them from the pairs' index (PostgreSQL), otherwise
-    checks the documents holding its words; what matches is the same."""
+def test_a_search_entry_holds_its_documents_kind():
+    from django.db import connection
+
+    decision = DecisionFactory(published=True, title="A decision")
+    report = ReportFactory(published=True, title="A report")
+    event = EventFactory(published=True, title="An event")
+    kinds = dict(SearchEntry.objects.values_list("document_id", "kind"))
+    assert kinds == {decision.pk: "decision", report.pk: "report", event.pk: "event"}
+    if connection.vendor == "postgresql":
+        # The pairs' index knows it too (migration 0017).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT document_id FROM {SearchEntry._meta.db_table} WHERE pairs @@ %s::tsquery", ["' kind report'"]
+            )
+            assert [pk for (pk,) in cursor.fetchall()] == [report.pk]
+
+
+def _lantern_network_documents():
+    """The phrase "regional lantern network" in three decisions and one
+    report; its words, not in that order, in another report."""
+    for n in range(3):
+        DecisionFactory(published=True, title=f"Regional lantern network {n}", summary="Short.")
+    ReportFactory(published=True, title="Visit one", summary="Its regional lantern network works.")
+    ReportFactory(published=True, title="Visit two", summary="A network for regional lanterns.")
+
+
+# The window, 1,000 by default, is where PostgreSQL stops listing a phrase's
+# matches: with none, every list with a candidate checks its own rows.
+LISTED_OR_CHECKED = pytest.mark.parametrize("window", [1000, 0], ids=["matches listed", "rows checked"])
+
+
+@LISTED_OR_CHECKED
+def test_a_list_of_one_kind_finds_a_phrase_in_its_own_kind_only(window, settings):
+    """The reports' list asks the pairs' index for the pairs held by reports
+    alone (PostgreSQL: migration 0017), and finds the one report holding the
+    phrase; the decisions' list its decisions."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from decisions.models import CountryVisitReport
+
+    settings.LIST_RESULT_WINDOW = window
+    _lantern_network_documents()
+    with CaptureQueriesContext(connection) as captured:
+        reports = CountryVisitReport.objects.published().search('"regional lantern network"')
+        assert set(reports.values_list("title", flat=True)) == {"Visit one"}
+    decisions = Decision.objects.published().search('"regional lantern network"')
+    assert set(decisions.values_list("title", flat=True)) == {f"Regional lantern network {n}" for n in range(3)}
+    if connection.vendor == "postgresql":
+        probes = [query["sql"] for query in captured.captured_queries if "e.pairs @@" in query["sql"]]
+        assert probes and all("' kind report'" in sql for sql in probes)
+        # Listed, the list holds the matches' ids and reads no vector.
+        assert ("vector @@" in str(reports.query)) == (window == 0)
+
+
+def test_the_search_page_filtered_by_kind_finds_a_phrase_in_that_kind_only():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _lantern_network_documents()
+    with CaptureQueriesContext(connection) as captured:
+        assert titles(search_documents('"regional lantern network"', filters={"kind": "report"})) == ["Visit one"]
+    if connection.vendor == "postgresql":
+        assert any("' kind report'" in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "probed, rare_share, path",
+    [(10, 0.001, "listed"), (0, 0.0, "words"), (0, 1.0, "pairs")],
+    ids=["matches listed", "rows checked", "pairs read"],
+)
+def test_a_list_filtered_by_a_phrase_finds_the_same_documents_every_way(probed, rare_share, path, monkeypatch):
+    """PostgreSQL lists a phrase's matches, found from the pairs' index, when
+    they are few; otherwise the list reads the documents holding the pairs
+    when the planner expects few, or else checks its own rows in its order.
+    What matches is the same."""
+    from django.db import connection
+
     from osce_docs.search import PostgreSQLEngine
 
+    monkeypatch.setattr(PostgreSQLEngine, "PROBED_PAIRS_FACTOR", probed)
     monkeypatch.setattr(PostgreSQLEngine, "RARE_PAIRS_SHARE", rare_share)
     for title in ["National referral mechanism", "Mechanism national referral", "Referral mechanism, national"]:
         DecisionFactory(published=True, title=title, summary="Short.")
-    with CaptureQueriesContext(connection) as captured:
-        assert matching_titles('"national referral mechanism"') == {"National referral mechanism"}
-        assert matching_titles('"mechanism national referral"') == {"Mechanism national referral"}
-        assert matching_titles('"national referral" -"referral mechanism"') == {"Mechanism national referral"}
-    if connection.vendor == "postgresql":
-        reads_pairs = ["e.pairs @@" in query["sql"] for query in captured.captured_queries if "vector @@" in query["sql"]]
-        assert reads_pairs and all(reads == bool(rare_share) for reads in reads_pairs)
+    for query, matching in [
+        ('"national referral mechanism"', {"National referral mechanism"}),
+        ('"mechanism national referral"', {"Mechanism national referral"}),
+        ('"national referral" -"referral mechanism"', {"Mechanism national referral"}),
+    ]:
+        rows = Document.objects.published().search(query)
+        assert set(rows.values_list("title", flat=True)) == matching
+        if connection.vendor == "postgresql":
+            sql = str(rows.query)
+            # Listed, the list holds the matches' ids and reads no vector.
+            assert ("vector @@" in sql, "e.pairs @@" in sql) == {
+                "listed": (False, False),
+                "words": (True, False),
+                "pairs": (True, True),
+            }[path]
 
 
 @pytest.mark.parametrize(
