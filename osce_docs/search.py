@@ -353,9 +353,9 @@ class PostgreSQLEngine(_Engine):
         full, params = self.query(parsed)
         return f"SELECT {index.vector_key} FROM {index.vector_table} WHERE vector @@ {full}", params
 
-    # A phrase is probed (list_matches) when the planner expects at most this
-    # many times the window of documents to hold its pairs.
-    PROBED_PAIRS_FACTOR = 10
+    # Words or a phrase are probed (list_matches) when the planner expects at
+    # most this many times the window of documents to hold them (or its pairs).
+    PROBED_FACTOR = 10
     # A list with more matches than the window reads a phrase from the pairs'
     # index when the planner expects at most this share of the entries to
     # hold its pairs; otherwise the list checks its rows in turn.
@@ -384,36 +384,46 @@ class PostgreSQLEngine(_Engine):
             # national"), or a phrase common in other kinds and rare in the
             # list's ("national referral mechanism" in reports), had each of
             # their words' documents or each of the list's rows read (1.8 s
-            # and 2.5-3 s at a million). The probe stops at WINDOW + 1
-            # candidates.
+            # and 2.5-3 s at a million). Words are read from their own index.
+            # The probe stops at WINDOW + 1 candidates.
             pairs, pairs_params = self.pairs_sql(parsed, kind=kind)
-            if not pairs:
+            if pairs:
+                estimated = self.pairs_sql(parsed, kind=kind, estimated=True)
+            elif parsed.has_phrase:
+                # A phrase or a word ('"referral mechanism" or hotline'): no
+                # pairs to read, and the planner, multiplying the phrase's
+                # words' shares, could take a common phrase for a rare one.
                 return None, plain
-            # Pairs the planner expects in many documents are common: no probe
-            # (building the index's bitmap of a pair held by half the library
-            # costs more than walking the list). It multiplies the pairs'
-            # and the kind's shares, so a phrase common elsewhere and rare in
-            # the list is expected in few of the list's documents, and probed.
-            estimated, estimated_params = self.pairs_sql(parsed, kind=kind, estimated=True)
+            else:
+                estimated = f"e.vector @@ {full}", params
+            # What the planner expects in many documents is common: no probe
+            # (building the index's bitmap of a word or a pair held by half
+            # the library costs more than walking the list). It multiplies
+            # the pairs' and the kind's shares, so a phrase common elsewhere
+            # and rare in the list is expected in few of the list's
+            # documents, and probed.
             with connections[using].cursor() as cursor:
-                expected, entries = self._estimated_matches(cursor, [(estimated, estimated_params), ("true", [])])
-            if expected <= self.RARE_PAIRS_SHARE * entries:
+                expected, entries = self._estimated_matches(cursor, [estimated, ("true", [])])
+            if pairs and expected <= self.RARE_PAIRS_SHARE * entries:
                 # A common phrase is walked in the list's order, each row
                 # checked: from the pairs' index, every candidate's vector was
                 # read ("national referral mechanism": 22-26 ms -> 35-37 at a
                 # million). Rare pairs are read from their index.
                 sql = f"SELECT e.document_id FROM {self.entry} e WHERE {pairs} AND e.vector @@ {full}"
                 plain = sql, [*pairs_params, *params]
-            if expected > self.PROBED_PAIRS_FACTOR * window:
+            if expected > self.PROBED_FACTOR * window:
                 return None, plain
-            in_window = "(SELECT COUNT(*) FROM candidates) <= %s"
-            probe = (
-                f"WITH candidates AS MATERIALIZED (SELECT e.document_id FROM {self.entry} e WHERE {pairs} LIMIT %s) "
-                f"SELECT e.document_id FROM {self.entry} e WHERE {in_window} "
-                f"AND e.document_id IN (SELECT document_id FROM candidates) AND e.vector @@ {full} "
-                f"UNION ALL SELECT NULL WHERE NOT {in_window}"
-            )
-            probe_params = [*pairs_params, window + 1, window, *params, window]
+            if pairs:
+                in_window = "(SELECT COUNT(*) FROM candidates) <= %s"
+                probe = (
+                    f"WITH candidates AS MATERIALIZED (SELECT e.document_id FROM {self.entry} e WHERE {pairs} LIMIT %s) "
+                    f"SELECT e.document_id FROM {self.entry} e WHERE {in_window} "
+                    f"AND e.document_id IN (SELECT document_id FROM candidates) AND e.vector @@ {full} "
+                    f"UNION ALL SELECT NULL WHERE NOT {in_window}"
+                )
+                probe_params = [*pairs_params, window + 1, window, *params, window]
+            else:
+                probe, probe_params = f"{plain[0]} LIMIT %s", [*plain[1], window + 1]
         with connections[using].cursor() as cursor:
             cursor.execute(probe, probe_params)
             ids = [pk for (pk,) in cursor.fetchall()]

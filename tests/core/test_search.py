@@ -217,6 +217,27 @@ def test_the_search_page_filtered_by_kind_finds_a_phrase_in_that_kind_only():
         assert any("' kind report'" in query["sql"] for query in captured.captured_queries)
 
 
+@pytest.mark.parametrize("probed", [10, 0], ids=["matches listed", "rows checked"])
+def test_a_list_filtered_by_words_finds_the_same_documents_listed_or_checked(probed, monkeypatch):
+    """PostgreSQL lists the matches of words the planner expects in few
+    documents, read first from their index; others stay a subquery that the
+    list checks row by row. A phrase with no pairs (its words three apart)
+    is found either way."""
+    from django.db import connection
+
+    from osce_docs.search import PostgreSQLEngine
+
+    monkeypatch.setattr(PostgreSQLEngine, "PROBED_FACTOR", probed)
+    for title in ["Shelters for adults", "Shelters for children", "Victims of the trafficking", "Hotlines"]:
+        DecisionFactory(published=True, title=title, summary="Short.")
+    rows = Document.objects.published().search("shelters -children")
+    assert set(rows.values_list("title", flat=True)) == {"Shelters for adults"}
+    no_pairs = Document.objects.published().search('"victims of the trafficking"')
+    assert set(no_pairs.values_list("title", flat=True)) == {"Victims of the trafficking"}
+    if connection.vendor == "postgresql":
+        assert ("vector @@" in str(rows.query)) == (probed == 0)
+
+
 @pytest.mark.parametrize(
     "probed, rare_share, path",
     [(10, 0.001, "listed"), (0, 0.0, "words"), (0, 1.0, "pairs")],
@@ -231,7 +252,7 @@ def test_a_list_filtered_by_a_phrase_finds_the_same_documents_every_way(probed, 
 
     from osce_docs.search import PostgreSQLEngine
 
-    monkeypatch.setattr(PostgreSQLEngine, "PROBED_PAIRS_FACTOR", probed)
+    monkeypatch.setattr(PostgreSQLEngine, "PROBED_FACTOR", probed)
     monkeypatch.setattr(PostgreSQLEngine, "RARE_PAIRS_SHARE", rare_share)
     for title in ["National referral mechanism", "Mechanism national referral", "Referral mechanism, national"]:
         DecisionFactory(published=True, title=title, summary="Short.")
