@@ -183,7 +183,7 @@ LISTED_OR_CHECKED = pytest.mark.parametrize("window", [1000, 0], ids=["matches l
 
 
 @LISTED_OR_CHECKED
-def test_a_list_of_one_kind_finds_a_phrase_in_its_own_kind_only(window, settings):
+def test_a_list_of_one_kind_finds_a_phrase_in_its_own_kind_only(window, settings, monkeypatch):
     """The reports' list asks the pairs' index for the pairs held by reports
     alone (PostgreSQL: migration 0017), and finds the one report holding the
     phrase; the decisions' list its decisions."""
@@ -191,8 +191,11 @@ def test_a_list_of_one_kind_finds_a_phrase_in_its_own_kind_only(window, settings
     from django.test.utils import CaptureQueriesContext
 
     from decisions.models import CountryVisitReport
+    from osce_docs.search import PostgreSQLEngine
 
     settings.LIST_RESULT_WINDOW = window
+    monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 1.0)
+    monkeypatch.setattr(PostgreSQLEngine, "PROBED_KIND_SHARE", 1.0)
     _lantern_network_documents()
     with CaptureQueriesContext(connection) as captured:
         reports = CountryVisitReport.objects.published().search('"regional lantern network"')
@@ -204,6 +207,30 @@ def test_a_list_of_one_kind_finds_a_phrase_in_its_own_kind_only(window, settings
         assert probes and all("' kind report'" in sql for sql in probes)
         # Listed, the list holds the matches' ids and reads no vector.
         assert ("vector @@" in str(reports.query)) == (window == 0)
+
+
+@pytest.mark.parametrize("kind_share", [1.0, 0.0], ids=["a small kind", "most of the library"])
+def test_a_phrase_not_rare_is_probed_only_in_a_list_of_a_kind_holding_little_of_the_library(kind_share, monkeypatch):
+    """PostgreSQL: in a list of a kind holding most of the library, a phrase
+    whose pairs are not rare would be probed for nothing; the list then reads
+    it as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from decisions.models import CountryVisitReport
+    from osce_docs.search import PostgreSQLEngine
+
+    monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 1.0)
+    monkeypatch.setattr(PostgreSQLEngine, "PROBED_KIND_SHARE", kind_share)
+    # Not rare (rare pairs are probed in any list).
+    monkeypatch.setattr(PostgreSQLEngine, "RARE_PAIRS_SHARE", 0.0)
+    _lantern_network_documents()
+    with CaptureQueriesContext(connection) as captured:
+        reports = CountryVisitReport.objects.published().search('"regional lantern network"')
+        assert set(reports.values_list("title", flat=True)) == {"Visit one"}
+    if connection.vendor == "postgresql":
+        probed = any("WITH candidates" in query["sql"] for query in captured.captured_queries)
+        assert probed == bool(kind_share)
 
 
 def test_the_search_page_filtered_by_kind_finds_a_phrase_in_that_kind_only():
@@ -228,6 +255,8 @@ def test_a_list_filtered_by_words_finds_the_same_documents_listed_or_checked(pro
     from osce_docs.search import PostgreSQLEngine
 
     monkeypatch.setattr(PostgreSQLEngine, "PROBED_FACTOR", probed)
+    # However small the table (or the planner's idea of it).
+    monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 1.0)
     for title in ["Shelters for adults", "Shelters for children", "Victims of the trafficking", "Hotlines"]:
         DecisionFactory(published=True, title=title, summary="Short.")
     rows = Document.objects.published().search("shelters -children")
@@ -254,6 +283,9 @@ def test_a_list_filtered_by_a_phrase_finds_the_same_documents_every_way(probed, 
 
     monkeypatch.setattr(PostgreSQLEngine, "PROBED_FACTOR", probed)
     monkeypatch.setattr(PostgreSQLEngine, "RARE_PAIRS_SHARE", rare_share)
+    monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 1.0)
+    # A list of every kind: probed as a list of a small kind would be.
+    monkeypatch.setattr(PostgreSQLEngine, "PROBED_KIND_SHARE", 1.0)
     for title in ["National referral mechanism", "Mechanism national referral", "Referral mechanism, national"]:
         DecisionFactory(published=True, title=title, summary="Short.")
     for query, matching in [
