@@ -68,11 +68,15 @@ class ListedModelChoiceField(forms.ModelChoiceField):
 
     def listed(self):
         """The choices as rows of (pk, key, label), in the queryset's order."""
-        if getattr(self, "_listed", None) is None:
-            read_listed_choices(getattr(self, "read_with", ()))
         if self._listed is None:
-            self._listed = list(self.queryset.values_list("pk", self.to_field_name or "pk", self.label_field))
+            read_listed_choices(getattr(self, "read_with", ()))
+            if self._listed is None:
+                self._listed = list(self.queryset.values_list(*self.listed_columns()))
         return self._listed
+
+    def listed_columns(self):
+        """What each row of `listed()` holds: (pk, key, label)."""
+        return "pk", self.to_field_name or "pk", self.label_field
 
     def label_from_instance(self, obj):
         return getattr(obj, self.label_field)
@@ -112,7 +116,7 @@ def read_listed_choices(fields):
         rows = queryset.order_by().annotate(
             listed_field=Value(n), listed_rank=Window(RowNumber(), order_by=order)
         )
-        selects.append(rows.values_list("listed_field", "listed_rank", "pk", field.to_field_name or "pk", field.label_field))
+        selects.append(rows.values_list("listed_field", "listed_rank", *field.listed_columns()))
     listed = [[] for _field in fields]
     for n, rank, pk, key, label in selects[0].union(*selects[1:], all=True):
         listed[n].append((rank, pk, key, label))

@@ -337,16 +337,15 @@ class PostgreSQLEngine(_Engine):
         pairs = "osce_search_pairs(phraseto_tsquery('english', %s))"
         # What documents without pairs hold (see the migration).
         held = pairs if estimated else f"({pairs} || ''' pairs left out'''::tsquery)"
-        held_params = lambda term: [term.text]  # noqa: E731
+        kind_params = [kind_lexeme(kind)] if kind else []
         if kind:
             held = f"({held} && %s::tsquery)"
-            held_params = lambda term: [term.text, kind_lexeme(kind)]  # noqa: E731
         for clause in parsed.clauses:
             if all(term.phrase for term in clause):
                 # A phrase without pairs (its words three apart) is a NULL the
                 # planner folds into "true" before planning.
                 sql.append("(" + " OR ".join(f"e.pairs @@ {held} OR {pairs} IS NULL" for _ in clause) + ")")
-                params += [value for term in clause for value in [*held_params(term), term.text]]
+                params += [value for term in clause for value in [term.text, *kind_params, term.text]]
         return " AND ".join(sql), params
 
     def match_sql(self, parsed, index=DOCUMENTS):
@@ -379,9 +378,8 @@ class PostgreSQLEngine(_Engine):
         in no recommendation: 390 ms at a million)."""
         full, params = self.query(parsed)
         plain = self.match_sql(parsed, index)
-        if index is not DOCUMENTS:
-            probe, probe_params = f"{plain[0]} LIMIT %s", [*plain[1], window + 1]
-        else:
+        probe = None
+        if index is DOCUMENTS:
             # A phrase's candidates are the documents holding its pairs (of
             # KIND: migration 0017), which the pairs' index answers exactly
             # with no vector read; only the few are checked for the whole
@@ -407,9 +405,12 @@ class PostgreSQLEngine(_Engine):
             # the pairs' and the kind's shares, so a phrase common elsewhere
             # and rare in the list is expected in few of the list's
             # documents, and probed.
-            of_kind = ("e.pairs @@ %s::tsquery", [kind_lexeme(kind)]) if kind else ("true", [])
+            tiers = [estimated, ("true", [])]
+            if pairs and kind:
+                tiers.append(("e.pairs @@ %s::tsquery", [kind_lexeme(kind)]))
             with connections[using].cursor() as cursor:
-                expected, entries, kind_entries = self._estimated_matches(cursor, [estimated, ("true", []), of_kind])
+                expected, entries, *of_kind = self._estimated_matches(cursor, tiers)
+            kind_entries = of_kind[0] if of_kind else entries
             rare_pairs = pairs and expected <= self.RARE_PAIRS_SHARE * entries
             if rare_pairs:
                 # A common phrase is walked in the list's order, each row
@@ -437,8 +438,8 @@ class PostgreSQLEngine(_Engine):
                     f"UNION ALL SELECT NULL WHERE NOT {in_window}"
                 )
                 probe_params = [*pairs_params, window + 1, window, *params, window]
-            else:
-                probe, probe_params = f"{plain[0]} LIMIT %s", [*plain[1], window + 1]
+        if probe is None:
+            probe, probe_params = f"{plain[0]} LIMIT %s", [*plain[1], window + 1]
         with connections[using].cursor() as cursor:
             cursor.execute(probe, probe_params)
             ids = [pk for (pk,) in cursor.fetchall()]
