@@ -27,6 +27,7 @@ or bm25 (SQLite, when few documents match)."""
 
 import contextlib
 import json
+import math
 import re
 import time
 import unicodedata
@@ -720,36 +721,66 @@ class SQLiteEngine(_Engine):
     # ids, pass COMMON_MATCHES: below that, gathering every match is cheap.
     PROBE_RUNS = 4
     PROBE_RUN_IDS = 500
+    # ...and, for a list of one kind, when its own kind's matches are more
+    # than this many windows: its count is then settled by the sample
+    # (osce_docs/pagination.py: about two windows at a million ids) and its
+    # page within a few hundred rows. With fewer, the count and the page each
+    # walk most of the kind ("national referral mechanism", in 65,000
+    # documents at a million and in no report, read all 80,000 reports
+    # twice: 1.5 s), where gathering the matches costs about 3 µs a match
+    # (120 ms); with more, gathering costs more than walking
+    # ("labour exploitation" in 4,500 reports: 340 ms gathered, 46 walked).
+    COMMON_IN_KIND_WINDOWS = 3
+    # The kind of the first this many matches of each run is looked up (a
+    # common word's 2,000 lookups cost 2 ms).
+    KIND_CHECKED = 50
 
-    def is_common(self, using, parsed, index=DOCUMENTS):
+    def is_common(self, using, parsed, index=DOCUMENTS, kind=None):
         """Whether PARSED is expected to match more than COMMON_MATCHES rows of
-        INDEX. FTS5 counts the matches within a range of ids by seeking each
+        INDEX, and, given a KIND, more than COMMON_IN_KIND_WINDOWS result
+        windows of documents of that kind. FTS5 counts the matches within a range of ids by seeking each
         word's list (a few ms at a million documents); runs spread over all
         the ids, so that a word found only in the newest rows is not taken
         for a common one."""
         # One query: a list filtered by words keeps its query count.
         fts = index.fts
-        runs = " + ".join(
-            f"(SELECT COUNT(*) FROM {fts} WHERE {fts} MATCH %s AND rowid "
-            f"BETWEEN (SELECT lo + {n} * step FROM ends) AND (SELECT lo + {n} * step + MIN(step, %s) - 1 FROM ends))"
+        of_kind = f"(SELECT d.kind = %s FROM {self.document} d WHERE d.id = hit.id)" if kind else "0"
+        runs = " UNION ALL ".join(
+            f"SELECT rowid AS id, ROW_NUMBER() OVER () AS n FROM {fts} WHERE {fts} MATCH %s AND rowid "
+            f"BETWEEN (SELECT lo + {n} * step FROM ends) AND (SELECT lo + {n} * step + MIN(step, %s) - 1 FROM ends)"
             for n in range(self.PROBE_RUNS)
         )
-        match = self.query(parsed)
         with connections[using].cursor() as cursor:
             cursor.execute(
                 f"WITH bounds(lo, hi) AS ({id_bounds_sql(index.table, index.key)}), "
                 f"ends(lo, span, step) AS (SELECT lo, hi - lo + 1, MAX((hi - lo + 1) / %s, 1) FROM bounds) "
-                f"SELECT (SELECT span FROM ends), {runs}",
-                [self.PROBE_RUNS, *[value for _ in range(self.PROBE_RUNS) for value in (match, self.PROBE_RUN_IDS)]],
+                f"SELECT (SELECT span FROM ends), COUNT(*), TOTAL(n <= %s), "
+                f"TOTAL(CASE WHEN n <= %s THEN {of_kind} END) FROM ({runs}) AS hit",
+                [
+                    self.PROBE_RUNS,
+                    self.KIND_CHECKED,
+                    self.KIND_CHECKED,
+                    *([kind] if kind else []),
+                    *[self.query(parsed), self.PROBE_RUN_IDS] * self.PROBE_RUNS,
+                ],
             )
-            span, found = cursor.fetchone()
+            span, found, checked, found_of_kind = cursor.fetchone()
         if not span:
             return False
         # Runs no longer than their step, so that none is counted twice in a
         # small table.
         step = max(span // self.PROBE_RUNS, 1)
-        probed = min(span, self.PROBE_RUNS * min(step, self.PROBE_RUN_IDS))
-        return found * span / probed > self.COMMON_MATCHES
+        expected = found * span / min(span, self.PROBE_RUNS * min(step, self.PROBE_RUN_IDS))
+        if expected <= self.COMMON_MATCHES:
+            return False
+        if kind is None:
+            return True
+        # Two standard deviations above the kind's share of the checked
+        # matches: a few of 200 checked decide, and walking a kind for few
+        # matches costs about as many times more as gathering many does
+        # (1.3-1.5 s walked against 120-190 ms gathered; 46 ms against 330).
+        of_kind_bound = (found_of_kind + 2 * math.sqrt(found_of_kind)) / checked
+        return expected * of_kind_bound > self.COMMON_IN_KIND_WINDOWS * result_window()
 
     def candidates(self, cursor, parsed, filters, limit):
         where, where_params = self.filters_sql(filters)
@@ -881,6 +912,22 @@ class MatchesEachRow(Func):
         return sql, [*match_params, *key_params]
 
 
+class KeyInArray(Func):
+    """PostgreSQL: KEY = ANY(IDS), the ids sent as one array. Written out as
+    `IN (%s, %s, …)`, 736 ids cost more to send, parse and plan than to run
+    (the count's subqueries hold them three times: its query 4 -> 15 ms)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, key, ids):
+        super().__init__(key)
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, connection, **extra):
+        key, key_params = compiler.compile(self.source_expressions[0])
+        return f"{key} = ANY(%s)", [*key_params, self.ids]
+
+
 def filter_documents(queryset, query):
     """QUERYSET narrowed to the documents matching QUERY, in the caller's order.
 
@@ -921,18 +968,19 @@ def _filter_by_index(queryset, parsed, index):
     if not parsed.has_positive:
         sql, params = engine.exclusion_sql(parsed, index)
         return queryset.exclude(pk__in=RawSQL(sql, params))
-    if engine.vendor == "sqlite" and engine.is_common(queryset.db, parsed, index):
+    # A list of one kind (decisions, reports, ...) asks for its own kind's
+    # matches where the index knows kinds (PostgreSQL's pairs: migration 0017)
+    # and how common they are in its kind (SQLite).
+    kind = getattr(queryset.model, "DOCUMENT_KIND", None) if index is DOCUMENTS else None
+    if engine.vendor == "sqlite" and engine.is_common(queryset.db, parsed, index, kind):
         # A list ordered by date would otherwise gather every match (900,000
         # for "trafficking" at a million documents), look each one up and
         # sort them: 1.2 s for its first page, 2.5 s for its 100th. Without
         # the hint SQLite checked every published document, then sorted (23 s).
         return queryset.filter(LIST_ORDER_HINT, MatchesEachRow(F("pk"), engine.query(parsed), index.fts))
-    # A list of one kind (decisions, reports, ...) asks for its own kind's
-    # matches where the index knows kinds (PostgreSQL's pairs: migration 0017).
-    kind = getattr(queryset.model, "DOCUMENT_KIND", None) if index is DOCUMENTS else None
     ids, subquery = engine.list_matches(parsed, queryset.db, index, kind, result_window())
     if ids is not None:
-        return queryset.filter(pk__in=ids) if ids else queryset.none()
+        return queryset.filter(KeyInArray(F("pk"), ids)) if ids else queryset.none()
     return queryset.filter(pk__in=RawSQL(*subquery))
 
 

@@ -265,6 +265,8 @@ def test_a_list_filtered_by_words_finds_the_same_documents_listed_or_checked(pro
     assert set(no_pairs.values_list("title", flat=True)) == {"Victims of the trafficking"}
     if connection.vendor == "postgresql":
         assert ("vector @@" in str(rows.query)) == (probed == 0)
+        # Listed, the ids are one array parameter (KeyInArray), not one placeholder each.
+        assert ("= ANY(" in str(rows.query)) == (probed != 0)
 
 
 @pytest.mark.parametrize(
@@ -409,6 +411,7 @@ def test_a_list_filtered_by_a_common_word_checks_each_row_in_its_order_and_shows
     monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 10**9)
     gathered, gathered_sql = _list_filtered_by(client, words)
     monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 3)
+    monkeypatch.setattr(SQLiteEngine, "COMMON_IN_KIND_WINDOWS", 0)
     walked, walked_sql = _list_filtered_by(client, words)
 
     assert walked == gathered and len(walked) >= 8
@@ -416,6 +419,44 @@ def test_a_list_filtered_by_a_common_word_checks_each_row_in_its_order_and_shows
         # Gathered: every match listed first. Walked: each row checked in the list's order.
         assert "EXISTS (SELECT 1 FROM osce_search_fts" not in gathered_sql
         assert "EXISTS (SELECT 1 FROM osce_search_fts" in walked_sql
+
+
+def test_a_word_common_in_the_library_but_rare_in_a_lists_kind_is_gathered_not_walked(client, monkeypatch):
+    """SQLite: walking the reports to find a word that other kinds hold read
+    every report (and counted them all again)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from osce_docs.search import SQLiteEngine
+
+    monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 3)
+    # More than five matches of a kind are common in it (the window is 1,000;
+    # the bound of one match in ten is about four).
+    monkeypatch.setattr(SQLiteEngine, "COMMON_IN_KIND_WINDOWS", 0.005)
+    for n in range(8):
+        DecisionFactory(published=True, title=f"Shelter review {n}")
+    sheltered = ReportFactory(published=True, title="Visit on shelters")
+    ReportFactory(published=True, title="Visit on hotlines")
+    engine = SQLiteEngine()
+    if connection.vendor == "sqlite":
+        # Common in the library (9 of 10) and in the decisions (8), not in the reports (1).
+        assert engine.is_common(connection.alias, parse_query("shelter"))
+        assert engine.is_common(connection.alias, parse_query("shelter"), kind="decision")
+        assert not engine.is_common(connection.alias, parse_query("shelter"), kind="report")
+
+    def listed(path):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, {"q": "shelter"})
+        assert response.status_code == 200
+        walked = any("EXISTS (SELECT 1 FROM osce_search_fts" in query["sql"] for query in captured.captured_queries)
+        return [document.pk for document in response.context["object_list"]], walked
+
+    reports, reports_walked = listed("/reports/")
+    decisions, decisions_walked = listed("/decisions/")
+    assert reports == [sheltered.pk]
+    assert len(decisions) == 8
+    if connection.vendor == "sqlite":
+        assert (reports_walked, decisions_walked) == (False, True)
 
 
 def test_a_list_filtered_by_words_counts_and_pages_only_within_the_window(client, settings):
