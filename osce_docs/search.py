@@ -215,8 +215,8 @@ class _Engine:
     document = DOCUMENTS.table
     attachment = "osce_docs_attachment"
     page = "osce_docs_attachmentpage"
-    # Above this many matches a query is "common" (is_common): gathering every
-    # match then costs more than checking each row a list reads.
+    # Above this many matches a query is "common" (SQLiteEngine.list_matches):
+    # gathering every match then costs more than checking each row a list reads.
     COMMON_MATCHES = 20_000
 
     def ids_in(self, column, ids):
@@ -707,16 +707,11 @@ class SQLiteEngine(_Engine):
         # FTS5 keeps the words' positions in its index: a phrase needs no pairs.
         return f"SELECT rowid FROM {index.fts} WHERE {index.fts} MATCH %s", [self.query(parsed)]
 
-    def list_matches(self, parsed, using, index, kind, window):
-        """(None, the matches' subquery): FTS5 hands over a rare query's
-        matches from its index, with their order, at once."""
-        return None, self.match_sql(parsed, index)
-
     def exclusion_sql(self, parsed, index=DOCUMENTS):
         any_excluded = " OR ".join(self._term(term) for term in parsed.excluded)
         return f"SELECT rowid FROM {index.fts} WHERE {index.fts} MATCH %s", [any_excluded]
 
-    # A query is "common" (see filter_documents) when the matches found in
+    # A query is "common" (see list_matches) when the matches found in
     # PROBE_RUNS evenly spaced runs of PROBE_RUN_IDS ids, scaled up to all the
     # ids, pass COMMON_MATCHES: below that, gathering every match is cheap.
     PROBE_RUNS = 4
@@ -735,13 +730,39 @@ class SQLiteEngine(_Engine):
     # common word's 2,000 lookups cost 2 ms).
     KIND_CHECKED = 50
 
-    def is_common(self, using, parsed, index=DOCUMENTS, kind=None):
-        """Whether PARSED is expected to match more than COMMON_MATCHES rows of
-        INDEX, and, given a KIND, more than COMMON_IN_KIND_WINDOWS result
-        windows of documents of that kind. FTS5 counts the matches within a range of ids by seeking each
-        word's list (a few ms at a million documents); runs spread over all
-        the ids, so that a word found only in the newest rows is not taken
-        for a common one."""
+    def list_matches(self, parsed, using, index, kind, window):
+        """(None, None) when PARSED is common (expected to match more than
+        COMMON_MATCHES rows of INDEX, and more than COMMON_IN_KIND_WINDOWS
+        windows of KIND's documents): the list checks its own rows in its
+        order. (ids, None): the matches of KIND, when the query is common in
+        the library but they are at most WINDOW, read once. Otherwise (None,
+        the matches' subquery): FTS5 hands over a rare query's matches from
+        its index, with their order, at once."""
+        matches, of_kind = self._sampled_matches(using, parsed, index, kind)
+        plain = self.match_sql(parsed, index)
+        if matches <= self.COMMON_MATCHES:
+            return None, plain
+        if of_kind is None or of_kind > self.COMMON_IN_KIND_WINDOWS * window:
+            return None, None
+        # The kind's ids read from its index, each looked up among the
+        # matches (+id: not each match looked up among the kind's ids), once
+        # instead of in the count and again in the page ("referral mechanism"
+        # in 54 of 80,000 reports at a million: 45 ms, against 80 and 100).
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {self.document} WHERE kind = %s AND +id IN ({plain[0]}) LIMIT %s",
+                [kind, *plain[1], window + 1],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        return (None, plain) if len(ids) > window else (ids, None)
+
+    def _sampled_matches(self, using, parsed, index, kind):
+        """How many rows of INDEX match PARSED, and at most how many of them
+        are KIND's documents (None without a KIND), scaled up from the matches
+        in PROBE_RUNS runs of ids. FTS5 counts the matches within a range of
+        ids by seeking each word's list (a few ms at a million documents);
+        runs spread over all the ids, so that a word found only in the newest
+        rows is not taken for a common one."""
         # One query: a list filtered by words keeps its query count.
         fts = index.fts
         of_kind = f"(SELECT d.kind = %s FROM {self.document} d WHERE d.id = hit.id)" if kind else "0"
@@ -765,22 +786,19 @@ class SQLiteEngine(_Engine):
                 ],
             )
             span, found, checked, found_of_kind = cursor.fetchone()
-        if not span:
-            return False
+        if not found:
+            return 0, 0 if kind else None
         # Runs no longer than their step, so that none is counted twice in a
         # small table.
         step = max(span // self.PROBE_RUNS, 1)
-        expected = found * span / min(span, self.PROBE_RUNS * min(step, self.PROBE_RUN_IDS))
-        if expected <= self.COMMON_MATCHES:
-            return False
-        if kind is None:
-            return True
+        matches = found * span / min(span, self.PROBE_RUNS * min(step, self.PROBE_RUN_IDS))
+        if not kind:
+            return matches, None
         # Two standard deviations above the kind's share of the checked
         # matches: a few of 200 checked decide, and walking a kind for few
         # matches costs about as many times more as gathering many does
         # (1.3-1.5 s walked against 120-190 ms gathered; 46 ms against 330).
-        of_kind_bound = (found_of_kind + 2 * math.sqrt(found_of_kind)) / checked
-        return expected * of_kind_bound > self.COMMON_IN_KIND_WINDOWS * result_window()
+        return matches, matches * (found_of_kind + 2 * math.sqrt(found_of_kind)) / checked
 
     def candidates(self, cursor, parsed, filters, limit):
         where, where_params = self.filters_sql(filters)
@@ -913,9 +931,10 @@ class MatchesEachRow(Func):
 
 
 class KeyInArray(Func):
-    """PostgreSQL: KEY = ANY(IDS), the ids sent as one array. Written out as
-    `IN (%s, %s, …)`, 736 ids cost more to send, parse and plan than to run
-    (the count's subqueries hold them three times: its query 4 -> 15 ms)."""
+    """KEY among IDS, the ids sent as one array parameter (SQLite: a JSON
+    array). Written out as `IN (%s, %s, …)`, PostgreSQL's 736 ids cost more
+    to send, parse and plan than to run (the count's subqueries hold them
+    three times: its query 4 -> 15 ms)."""
 
     output_field = BooleanField()
 
@@ -926,6 +945,10 @@ class KeyInArray(Func):
     def as_sql(self, compiler, connection, **extra):
         key, key_params = compiler.compile(self.source_expressions[0])
         return f"{key} = ANY(%s)", [*key_params, self.ids]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        key, key_params = compiler.compile(self.source_expressions[0])
+        return f"{key} IN (SELECT value FROM json_each(%s))", [*key_params, json.dumps(self.ids)]
 
 
 def filter_documents(queryset, query):
@@ -970,17 +993,18 @@ def _filter_by_index(queryset, parsed, index):
         return queryset.exclude(pk__in=RawSQL(sql, params))
     # A list of one kind (decisions, reports, ...) asks for its own kind's
     # matches where the index knows kinds (PostgreSQL's pairs: migration 0017)
-    # and how common they are in its kind (SQLite).
+    # or how common they are in its kind (SQLite).
     kind = getattr(queryset.model, "DOCUMENT_KIND", None) if index is DOCUMENTS else None
-    if engine.vendor == "sqlite" and engine.is_common(queryset.db, parsed, index, kind):
-        # A list ordered by date would otherwise gather every match (900,000
-        # for "trafficking" at a million documents), look each one up and
-        # sort them: 1.2 s for its first page, 2.5 s for its 100th. Without
-        # the hint SQLite checked every published document, then sorted (23 s).
-        return queryset.filter(LIST_ORDER_HINT, MatchesEachRow(F("pk"), engine.query(parsed), index.fts))
     ids, subquery = engine.list_matches(parsed, queryset.db, index, kind, result_window())
     if ids is not None:
         return queryset.filter(KeyInArray(F("pk"), ids)) if ids else queryset.none()
+    if subquery is None:
+        # SQLite, a common query: a list ordered by date would otherwise
+        # gather every match (900,000 for "trafficking" at a million
+        # documents), look each one up and sort them: 1.2 s for its first
+        # page, 2.5 s for its 100th. Without the hint SQLite checked every
+        # published document, then sorted (23 s).
+        return queryset.filter(LIST_ORDER_HINT, MatchesEachRow(F("pk"), engine.query(parsed), index.fts))
     return queryset.filter(pk__in=RawSQL(*subquery))
 
 

@@ -385,6 +385,20 @@ def test_a_word_in_a_large_share_of_a_small_library_is_read_newest_first_not_sca
         assert candidates.count("walked_first") == 3
 
 
+def checks_each_row(words, index=None, kind=None):
+    """SQLite: whether a list (of KIND's documents) filtered by WORDS checks
+    each of its rows in turn, the words being common, rather than reading
+    their matches first."""
+    from django.db import connection
+
+    from osce_docs.search import DOCUMENTS, SQLiteEngine
+
+    return SQLiteEngine().list_matches(parse_query(words), connection.alias, index or DOCUMENTS, kind, 1000) == (
+        None,
+        None,
+    )
+
+
 def _list_filtered_by(client, words):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -427,7 +441,7 @@ def test_a_word_common_in_the_library_but_rare_in_a_lists_kind_is_gathered_not_w
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from osce_docs.search import SQLiteEngine
+    from osce_docs.search import DOCUMENTS, SQLiteEngine
 
     monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 3)
     # More than five matches of a kind are common in it (the window is 1,000;
@@ -437,12 +451,15 @@ def test_a_word_common_in_the_library_but_rare_in_a_lists_kind_is_gathered_not_w
         DecisionFactory(published=True, title=f"Shelter review {n}")
     sheltered = ReportFactory(published=True, title="Visit on shelters")
     ReportFactory(published=True, title="Visit on hotlines")
-    engine = SQLiteEngine()
     if connection.vendor == "sqlite":
-        # Common in the library (9 of 10) and in the decisions (8), not in the reports (1).
-        assert engine.is_common(connection.alias, parse_query("shelter"))
-        assert engine.is_common(connection.alias, parse_query("shelter"), kind="decision")
-        assert not engine.is_common(connection.alias, parse_query("shelter"), kind="report")
+        # Common in the library (9 of 10) and in the decisions (8): each row
+        # checked; not in the reports (1): their one match listed.
+        assert checks_each_row("shelter")
+        assert checks_each_row("shelter", kind="decision")
+        assert SQLiteEngine().list_matches(parse_query("shelter"), connection.alias, DOCUMENTS, "report", 1000) == (
+            [sheltered.pk],
+            None,
+        )
 
     def listed(path):
         with CaptureQueriesContext(connection) as captured:
@@ -478,7 +495,7 @@ def test_a_list_filtered_by_words_counts_and_pages_only_within_the_window(client
 def test_a_word_found_only_in_the_newest_documents_is_not_taken_for_a_common_one(monkeypatch):
     from django.db import connection
 
-    from osce_docs.search import SQLiteEngine, parse_query
+    from osce_docs.search import SQLiteEngine
 
     monkeypatch.setattr(SQLiteEngine, "PROBE_RUNS", 4)
     monkeypatch.setattr(SQLiteEngine, "PROBE_RUN_IDS", 2)
@@ -488,13 +505,11 @@ def test_a_word_found_only_in_the_newest_documents_is_not_taken_for_a_common_one
     for decision in decisions:
         decision.refresh_from_db()
         decision.save()  # its search entry follows the title
-    engine = SQLiteEngine()
-    using = connection.alias
     if connection.vendor == "sqlite":
         # Four runs of two ids spread over 40: none falls on the newest five.
-        assert not engine.is_common(using, parse_query("helpline"))
+        assert not checks_each_row("helpline")
         # In every document: 8 of 8 probed, 40 expected.
-        assert engine.is_common(using, parse_query("decision"))
+        assert checks_each_row("decision")
     assert matching_titles("helpline") == {"Newest helpline decision"}
 
 

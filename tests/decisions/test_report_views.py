@@ -268,7 +268,8 @@ class TestRecommendationExplorer:
 
     def test_a_common_word_is_checked_row_by_row_in_the_lists_order(self, client, monkeypatch):
         from osce_docs.search import RECOMMENDATIONS as INDEX
-        from osce_docs.search import SQLiteEngine, engine_for, parse_query
+        from osce_docs.search import SQLiteEngine
+        from tests.core.test_search import checks_each_row
 
         monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 2)
         monkeypatch.setattr(SQLiteEngine, "PROBE_RUN_IDS", 10)
@@ -276,10 +277,9 @@ class TestRecommendationExplorer:
         matches = [RecommendationFactory(report=reported, text=f"Protect victims ({reported.pk}).") for reported in (older, newer)]
         matches.append(RecommendationFactory(report=newer, text="Protect victims again."))
         RecommendationFactory(report=newer, text="Fund shelters.")
-        engine = engine_for(connection.alias)
         if connection.vendor == "sqlite":
-            assert engine.is_common(connection.alias, parse_query("victims"), INDEX)
-            assert not engine.is_common(connection.alias, parse_query("shelters"), INDEX)
+            assert checks_each_row("victims", INDEX)
+            assert not checks_each_row("shelters", INDEX)
         with CaptureQueriesContext(connection) as captured:
             shown = listed(client.get(RECOMMENDATIONS, {"q": "victims"}))
         # Newest report first, then by number: the list's own order.
