@@ -263,6 +263,8 @@ def scenarios(deep_page=2000):
             lambda: _url("decisions:decision_list", query=f"q=trafficking&{deep_query()}"),
         ),
         ("decisions: a phrase", "list", lambda: _url("decisions:decision_list", query="q=%22national+referral+mechanism%22")),
+        # Common in the library, in no synthetic report: the list must not read every report to find none.
+        ("reports: a phrase of other kinds", "list", lambda: _url("decisions:report_list", query="q=%22national+referral+mechanism%22")),
         (
             "recommendations: a phrase",
             "list",
