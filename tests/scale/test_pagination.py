@@ -172,6 +172,21 @@ def test_a_filter_matching_a_large_share_is_settled_by_the_first_glance_at_the_r
     assert published.count() == 20
 
 
+def test_a_filter_dense_in_the_first_ids_of_each_run_is_settled_by_the_first_glance(
+    two_hundred_drafts, django_assert_num_queries
+):
+    # The first glance reads the first 2 ids of each of the 12 runs (half the
+    # glance's 5): all 24 published. Scaled up, 24 of 24 is beyond a window
+    # of 24 even at the cautious bound; the glance (24 of 60 ids) and the
+    # sample (24 of 120) cannot tell, and counting says 24: 25 can only come
+    # from the first glance, which settles a dense list reading fewest rows.
+    first_glanced = _sampled_ids(two_hundred_drafts, runs=12, run_ids=2)
+    published = _publish(first_glanced)
+    with django_assert_num_queries(1):
+        assert windowed_count(published, 24, runs=12, run_ids=10) == 25
+    assert published.count() == 24
+
+
 def test_the_glance_stops_reading_a_run_at_its_cap_of_matches(two_hundred_drafts, django_assert_num_queries):
     # As above, every glanced id is published, but the glance now counts at
     # most 2 matches a run: 8 found, too few to settle a window of 20. The
