@@ -157,34 +157,33 @@ def test_in_a_large_table_a_sample_that_shows_the_window_is_full_answers_without
     assert capped_count(published, 40) == 40
 
 
-def test_a_filter_matching_a_large_share_is_settled_by_the_first_glance_at_the_runs(
-    two_hundred_drafts, django_assert_num_queries
+@pytest.mark.parametrize(
+    "runs, glanced_run_ids, window",
+    [
+        # The glance reads the first 5 ids of each of the 4 runs (half of
+        # 10): all 20 published. Scaled up, 20 of 20 glanced ids is about 200
+        # in the table: beyond a window of 20 even at the cautious bound. The
+        # whole runs would not have settled it (20 found in 40 ids is about
+        # 100, too close to call), and counting says 20: 21 can only come
+        # from the glance.
+        (4, 5, 20),
+        # The first glance reads the first 2 ids of each of 12 runs (half the
+        # glance's 5): all 24 published, beyond a window of 24; the glance (24
+        # of 60 ids) and the sample (24 of 120) cannot tell, and counting says
+        # 24: 25 can only come from the first glance, which settles a dense
+        # list reading fewest rows.
+        (12, 2, 24),
+    ],
+    ids=["the glance", "the first glance"],
+)
+def test_a_filter_matching_a_large_share_is_settled_by_a_glance_at_the_runs(
+    two_hundred_drafts, django_assert_num_queries, runs, glanced_run_ids, window
 ):
-    # The glance reads the first 5 ids of each of the 4 runs (half of 10):
-    # all 20 published. Scaled up, 20 of 20 glanced ids is about 200 in the
-    # table: beyond a window of 20 even at the cautious bound. The whole runs
-    # would not have settled it (20 found in 40 ids is about 100, too close
-    # to call), and counting says 20: 21 can only come from the glance.
-    glanced = _sampled_ids(two_hundred_drafts, runs=4, run_ids=5)
+    glanced = _sampled_ids(two_hundred_drafts, runs=runs, run_ids=glanced_run_ids)
     published = _publish(glanced)
     with django_assert_num_queries(1):
-        assert windowed_count(published, 20, runs=4, run_ids=10) == 21
-    assert published.count() == 20
-
-
-def test_a_filter_dense_in_the_first_ids_of_each_run_is_settled_by_the_first_glance(
-    two_hundred_drafts, django_assert_num_queries
-):
-    # The first glance reads the first 2 ids of each of the 12 runs (half the
-    # glance's 5): all 24 published. Scaled up, 24 of 24 is beyond a window
-    # of 24 even at the cautious bound; the glance (24 of 60 ids) and the
-    # sample (24 of 120) cannot tell, and counting says 24: 25 can only come
-    # from the first glance, which settles a dense list reading fewest rows.
-    first_glanced = _sampled_ids(two_hundred_drafts, runs=12, run_ids=2)
-    published = _publish(first_glanced)
-    with django_assert_num_queries(1):
-        assert windowed_count(published, 24, runs=12, run_ids=10) == 25
-    assert published.count() == 24
+        assert windowed_count(published, window, runs=runs, run_ids=10) == window + 1
+    assert published.count() == window
 
 
 def test_the_glance_stops_reading_a_run_at_its_cap_of_matches(two_hundred_drafts, django_assert_num_queries):
