@@ -224,6 +224,7 @@ def test_a_phrase_not_rare_is_probed_only_in_a_list_of_a_kind_holding_little_of_
     monkeypatch.setattr(PostgreSQLEngine, "PROBED_KIND_SHARE", kind_share)
     # Not rare (rare pairs are probed in any list).
     monkeypatch.setattr(PostgreSQLEngine, "RARE_PAIRS_SHARE", 0.0)
+    monkeypatch.setattr(PostgreSQLEngine, "UNLISTED_PAIRS_ARE_RARE", False)
     _lantern_network_documents()
     with CaptureQueriesContext(connection) as captured:
         reports = CountryVisitReport.objects.published().search('"regional lantern network"')
@@ -231,6 +232,30 @@ def test_a_phrase_not_rare_is_probed_only_in_a_list_of_a_kind_holding_little_of_
     if connection.vendor == "postgresql":
         probed = any("WITH candidates" in query["sql"] for query in captured.captured_queries)
         assert probed == bool(kind_share)
+
+
+def test_a_two_word_phrase_the_statistics_do_not_list_is_read_from_its_pair_in_a_list_of_most_of_the_library(
+    monkeypatch,
+):
+    """PostgreSQL: the planner estimates a pair its statistics do not list at
+    its floor, which can be above RARE_PAIRS_SHARE; such a phrase in the
+    decisions' list was walked through every decision to find a few."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from osce_docs.search import PostgreSQLEngine
+
+    monkeypatch.setattr(PostgreSQLEngine, "RARE_PAIRS_SHARE", 0.0)
+    monkeypatch.setattr(PostgreSQLEngine, "PROBED_KIND_SHARE", 0.0)
+    # No probe: the list keeps a subquery, of the pairs or of every vector.
+    monkeypatch.setattr(PostgreSQLEngine, "PROBED_FACTOR", 0)
+    _lantern_network_documents()
+    with CaptureQueriesContext(connection) as captured:
+        decisions = Decision.objects.published().search('"lantern network"')
+        assert set(decisions.values_list("title", flat=True)) == {f"Regional lantern network {n}" for n in range(3)}
+    if connection.vendor == "postgresql":
+        assert any("' no such pair'" in query["sql"] for query in captured.captured_queries)
+        assert "e.pairs @@" in str(decisions.query)
 
 
 def test_the_search_page_filtered_by_kind_finds_a_phrase_in_that_kind_only():
@@ -285,6 +310,8 @@ def test_a_list_filtered_by_a_phrase_finds_the_same_documents_every_way(probed, 
 
     monkeypatch.setattr(PostgreSQLEngine, "PROBED_FACTOR", probed)
     monkeypatch.setattr(PostgreSQLEngine, "RARE_PAIRS_SHARE", rare_share)
+    # In a small test table every estimate is the planner's floor.
+    monkeypatch.setattr(PostgreSQLEngine, "UNLISTED_PAIRS_ARE_RARE", False)
     monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 1.0)
     # A list of every kind: probed as a list of a small kind would be.
     monkeypatch.setattr(PostgreSQLEngine, "PROBED_KIND_SHARE", 1.0)
