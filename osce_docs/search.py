@@ -417,18 +417,17 @@ class PostgreSQLEngine(_Engine):
             # and rare in the list is expected in few of the list's
             # documents, and probed.
             tiers = [estimated, ("true", [])]
+            kind_params = [kind_lexeme(kind)] if kind else []
             if pairs:
                 # A pair the statistics do not list, of the same kind: the
                 # planner's floor, at which a two-word phrase's one rare pair
                 # is estimated (0.35 % of the entries at 100,000, above
                 # RARE_PAIRS_SHARE: "public procurement", in 6 documents, was
                 # walked through the decisions, 270 ms).
-                unlisted, unlisted_params = "%s::tsquery", [UNLISTED_PAIR]
-                if kind:
-                    unlisted, unlisted_params = f"({unlisted} && %s::tsquery)", [UNLISTED_PAIR, kind_lexeme(kind)]
-                tiers.append((f"e.pairs @@ {unlisted}", unlisted_params))
+                and_kind = " && %s::tsquery" if kind else ""
+                tiers.append((f"e.pairs @@ (%s::tsquery{and_kind})", [UNLISTED_PAIR, *kind_params]))
             if pairs and kind:
-                tiers.append(("e.pairs @@ %s::tsquery", [kind_lexeme(kind)]))
+                tiers.append(("e.pairs @@ %s::tsquery", kind_params))
             with connections[using].cursor() as cursor:
                 expected, entries, *more = self._estimated_matches(cursor, tiers)
             floor = more[0] if pairs else None
@@ -810,7 +809,7 @@ class SQLiteEngine(_Engine):
             )
             span, found, checked, found_of_kind = cursor.fetchone()
         if not found:
-            return 0, 0 if kind else None
+            return 0, (0 if kind else None)
         # Runs no longer than their step, so that none is counted twice in a
         # small table.
         step = max(span // self.PROBE_RUNS, 1)
@@ -955,9 +954,11 @@ class MatchesEachRow(Func):
 
 class KeyInArray(Func):
     """KEY among IDS, the ids sent as one array parameter (SQLite: a JSON
-    array). Written out as `IN (%s, %s, …)`, PostgreSQL's 736 ids cost more
-    to send, parse and plan than to run (the count's subqueries hold them
-    three times: its query 4 -> 15 ms)."""
+    array, as the engine's `ids_in`). Written out as `IN (%s, %s, …)`,
+    PostgreSQL's 736 ids cost more to send, parse and plan than to run (the
+    count's subqueries hold them three times: its query 4 -> 15 ms). Not
+    PostgreSQL's `ids_in`, whose subquery hides the ids from the planner: the
+    list's count and page read them through the key's index."""
 
     output_field = BooleanField()
 
@@ -971,7 +972,8 @@ class KeyInArray(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         key, key_params = compiler.compile(self.source_expressions[0])
-        return f"{key} IN (SELECT value FROM json_each(%s))", [*key_params, json.dumps(self.ids)]
+        sql, ids = engine_for(connection.alias).ids_in(key, self.ids)
+        return sql, [*key_params, ids]
 
 
 def filter_documents(queryset, query):
