@@ -42,6 +42,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .pagination import LIST_ORDER_HINT, id_bounds_sql, result_window
+from .sqlite import pairs as word_pairs
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 16
@@ -696,6 +697,8 @@ class SQLiteEngine(_Engine):
     # The symbol, title and summary texts alone, for the first two tiers (0012).
     head_fts = "osce_search_head_fts"
     page_fts = "osce_search_page_fts"
+    # Each document's pairs of neighbouring words and its kind (0018).
+    pairs_fts = "osce_search_pairs_fts"
     # bm25 column weights: symbol and title, summary texts, files.
     weights = "10.0, 4.0, 1.0"
 
@@ -752,14 +755,80 @@ class SQLiteEngine(_Engine):
     # common word's 2,000 lookups cost 2 ms).
     KIND_CHECKED = 50
 
+    # A phrase's documents are checked one by one (FTS5 seeks each of its
+    # words' lists to the document: about 25 us each at 10,000 documents)
+    # only when its pairs are held by at most this many.
+    CHECKED_CANDIDATES = 200
+
+    def pairs_query(self, parsed, kind=None):
+        """(query, exact): a query of the pairs' index that every document
+        matching PARSED (and of KIND) satisfies, from the pairs of each clause
+        made of phrases alone (a word alone has no pair), and whether the
+        documents it finds all match PARSED too: each clause a phrase of two
+        words, nothing excluded. (None, False) when no clause has pairs."""
+        clauses, exact = [], not parsed.excluded
+        for clause in parsed.clauses:
+            alternatives = []
+            for term in clause:
+                held = sorted(word_pairs.pairs(term.text))
+                if not held:
+                    exact = False
+                    break
+                exact = exact and len(held) == 1
+                alternatives.append("(" + " AND ".join(f'"{pair}"' for pair in held) + ")")
+            else:
+                clauses.append("(" + " OR ".join(alternatives) + ")")
+        if not clauses:
+            return None, False
+        if kind:
+            clauses.append(f'"{word_pairs.kind_word(kind)}"')
+        return " AND ".join(clauses), exact
+
+    def few_phrase_matches(self, cursor, parsed, index, kind, limit):
+        """The ids matching PARSED (of KIND), newest first, when few
+        documents hold its phrases' pairs (LIMIT, or CHECKED_CANDIDATES when
+        each must be checked for the whole query); None when more do, or
+        PARSED has no pairs (nor INDEX: the recommendations' own). FTS5 reads
+        a phrase through the whole lists of its words ("mechanism referral
+        national", in no document, through the 87,000 documents holding its
+        three words at a million); the pairs' lists are as short as the
+        phrase is rare."""
+        pairs_match, exact = self.pairs_query(parsed, kind) if index is DOCUMENTS else (None, False)
+        if pairs_match is None:
+            return None
+        if not exact:
+            limit = min(limit, self.CHECKED_CANDIDATES)
+        fts = index.fts
+        # One query: the candidates checked only when they are few (NULL
+        # says they are not).
+        checked = " WHERE few.yes" if exact else f" CROSS JOIN {fts} WHERE few.yes AND {fts}.rowid = c.id AND {fts} MATCH %s"
+        cursor.execute(
+            f"""WITH candidate AS MATERIALIZED (
+                    SELECT rowid AS id FROM {self.pairs_fts} WHERE {self.pairs_fts} MATCH %s
+                    ORDER BY rowid DESC LIMIT %s),
+                few(yes) AS (SELECT COUNT(*) <= %s FROM candidate)
+                SELECT c.id FROM few CROSS JOIN candidate c{checked}
+                UNION ALL SELECT NULL FROM few WHERE NOT few.yes""",
+            [pairs_match, limit + 1, limit, *([] if exact else [self.query(parsed)])],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        if None in ids:
+            return None
+        return sorted(ids, reverse=True)
+
     def list_matches(self, parsed, using, index, kind, window):
-        """(None, None) when PARSED is common (expected to match more than
+        """A phrase held by few documents of KIND is read from the pairs'
+        index (few_phrase_matches): (its ids, None). Otherwise (None, None) when PARSED is common (expected to match more than
         COMMON_MATCHES rows of INDEX, and more than COMMON_IN_KIND_WINDOWS
         windows of KIND's documents): the list checks its own rows in its
         order. (ids, None): the matches of KIND, when the query is common in
         the library but they are at most WINDOW, read once. Otherwise (None,
         the matches' subquery): FTS5 hands over a rare query's matches from
         its index, with their order, at once."""
+        with connections[using].cursor() as cursor:
+            few = self.few_phrase_matches(cursor, parsed, index, kind, window)
+        if few is not None:
+            return few, None
         matches, of_kind = self._sampled_matches(using, parsed, index, kind)
         plain = self.match_sql(parsed, index)
         if matches <= self.COMMON_MATCHES:
@@ -824,10 +893,20 @@ class SQLiteEngine(_Engine):
 
     def candidates(self, cursor, parsed, filters, limit):
         where, where_params = self.filters_sql(filters)
+        # A rare phrase's matches, from the pairs' index: each tier then
+        # checks only those.
+        few = self.few_phrase_matches(cursor, parsed, DOCUMENTS, None, limit)
 
         # The FTS table drives (CROSS JOIN keeps it outer) in rowid order, so
         # LIMIT stops the scan after LIMIT published matches.
         def tier(fts, match, n, excluded=("", [])):
+            if few is not None:
+                sql = (
+                    f"SELECT {fts}.rowid AS id FROM json_each(%s) few CROSS JOIN {fts} CROSS JOIN {self.document} d "
+                    f"WHERE {fts}.rowid = few.value AND {fts} MATCH %s AND d.id = few.value "
+                    f"AND d.status = 'published'{where}{excluded[0]} ORDER BY few.value DESC LIMIT %s"
+                )
+                return sql, [json.dumps(few), match, *where_params, *excluded[1], n]
             sql = (
                 f"SELECT {fts}.rowid AS id FROM {fts} CROSS JOIN {self.document} d "
                 f"WHERE {fts} MATCH %s AND d.id = {fts}.rowid AND d.status = 'published'{where}{excluded[0]} "

@@ -26,8 +26,16 @@ import contextlib
 
 from django.db.backends.sqlite3 import base
 
+from . import pairs
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        # The search index's triggers call it (migration 0018).
+        pairs.register(connection)
+        return connection
+
     def _close(self):
         if self.connection is not None and not self.in_atomic_block:
             # Statistics are an optimisation: a failure here must not stop the close.

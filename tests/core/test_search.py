@@ -135,20 +135,151 @@ def _candidates_from_the_index(phrase):
         return {title for (title,) in cursor.fetchall()}
 
 
+def _sqlite_candidates_from_the_index(query, kind=None):
+    """SQLite: the titles of the documents (of KIND) holding QUERY's pairs of
+    neighbouring words (migration 0018)."""
+    from django.db import connection
+
+    from osce_docs.search import SQLiteEngine
+
+    match, _exact = SQLiteEngine().pairs_query(parse_query(query), kind)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.title FROM osce_search_pairs_fts p JOIN {Document._meta.db_table} d ON d.id = p.rowid "
+            "WHERE osce_search_pairs_fts MATCH %s",
+            [match],
+        )
+        return {title for (title,) in cursor.fetchall()}
+
+
 def test_a_phrase_reads_only_the_documents_holding_its_words_in_order():
     from django.db import connection
 
     for title in ["National referral mechanism", "Mechanism national referral", "Referral mechanism, national"]:
         DecisionFactory(published=True, title=title, summary="Short.")
     assert matching_titles('"national referral mechanism"') == {"National referral mechanism"}
-    if connection.vendor == "postgresql":
-        # The same words in another order are not even candidates ("referral
-        # mechanism" in the third is, and its text is then checked).
-        assert _candidates_from_the_index("national referral mechanism") == {"National referral mechanism"}
-        assert _candidates_from_the_index("referral mechanism") == {
-            "National referral mechanism",
-            "Referral mechanism, national",
-        }
+    # The same words in another order are not even candidates ("referral
+    # mechanism" in the third is, and its text is then checked).
+    candidates = {
+        "postgresql": lambda phrase: _candidates_from_the_index(phrase),
+        "sqlite": lambda phrase: _sqlite_candidates_from_the_index(f'"{phrase}"'),
+    }[connection.vendor]
+    assert candidates("national referral mechanism") == {"National referral mechanism"}
+    assert candidates("referral mechanism") == {"National referral mechanism", "Referral mechanism, national"}
+
+
+def test_the_sqlite_pairs_are_the_words_fts5_indexes_side_by_side():
+    """The pairs' words are FTS5's own (its porter stems, its alphabet), read
+    back from FTS5 itself: a document matching a phrase holds its pairs."""
+    from osce_docs.sqlite import pairs
+
+    assert pairs.words("Victims of Trafficking, re-trafficked!") == {
+        0: "victim",
+        1: "of",
+        2: "traffick",
+        3: "re",
+        4: "traffick",
+    }
+    assert pairs.pairs("National referral mechanisms") == {"nation_referr", "referr_mechan"}
+    assert pairs.pairs("Торговля людьми") == {"торговля_людьми"}
+    assert pairs.pairs("Shelters") == pairs.pairs("") == set()
+    # A phrase never spans two texts; the kind is a word no pair can be.
+    assert set(pairs.document_pairs("report", "Labour inspectors", None, "meet victims").split()) == {
+        "labour_inspector",
+        "meet_victim",
+        "_kind_report",
+    }
+
+
+@pytest.mark.parametrize("read_from", ["pairs", "words"])
+def test_a_list_filtered_by_a_phrase_finds_the_same_documents_from_its_pairs_or_its_words(read_from, monkeypatch):
+    """SQLite reads a phrase held by few documents from the pairs' index
+    (checking each for the whole query, unless the query is one two-word
+    phrase, which its pair answers exactly) and otherwise from FTS5's word
+    lists. What matches is the same, word forms and exclusions included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from decisions.models import CountryVisitReport
+    from osce_docs.search import SQLiteEngine
+
+    if read_from == "words":
+        monkeypatch.setattr(SQLiteEngine, "few_phrase_matches", lambda *args: None)
+    for title in [
+        "National referral mechanism",
+        "National referral mechanisms for labour",
+        "Mechanism national referral",
+        "Referral mechanism, national",
+        "Referral",
+    ]:
+        DecisionFactory(published=True, title=title, summary="Short.")
+    ReportFactory(published=True, title="Visit", summary="The national referral mechanism works.")
+    DecisionFactory(title="National referral mechanism, a draft")
+    for query, matching in [
+        ('"national referral mechanism"', {"National referral mechanism", "National referral mechanisms for labour"}),
+        ('"referral mechanism"', {"National referral mechanism", "National referral mechanisms for labour",
+                                  "Referral mechanism, national"}),
+        ('"national referral mechanism" -labour', {"National referral mechanism"}),
+        ('"referral mechanisms" labour', {"National referral mechanisms for labour"}),
+        # Punctuation is no word: "mechanism, national" holds the phrase.
+        ('"mechanism national" or "labour mechanism"', {"Mechanism national referral", "Referral mechanism, national"}),
+        ('"mechanism referral national"', set()),
+    ]:
+        with CaptureQueriesContext(connection) as captured:
+            found = set(Decision.objects.published().search(query).values_list("title", flat=True))
+        assert found == matching, query
+        if connection.vendor == "sqlite":
+            from_pairs = any("osce_search_pairs_fts MATCH" in q["sql"] for q in captured.captured_queries)
+            assert from_pairs == (read_from == "pairs"), query
+    reports = CountryVisitReport.objects.published().search('"national referral mechanism"')
+    assert set(reports.values_list("title", flat=True)) == {"Visit"}
+
+
+@pytest.mark.parametrize("checked", [200, 1], ids=["few candidates", "too many to check"])
+def test_the_search_page_finds_a_phrase_of_common_words_from_its_pairs_only_when_few_hold_them(checked, monkeypatch):
+    """SQLite: with more candidates than it checks one by one, a phrase of
+    three words is read from the word lists, as before; the hits are the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from osce_docs.search import SQLiteEngine
+
+    monkeypatch.setattr(SQLiteEngine, "CHECKED_CANDIDATES", checked)
+    DecisionFactory(published=True, title="National referral mechanism review", summary="Short.")
+    DecisionFactory(published=True, title="Review", summary="A national referral mechanism for victims.")
+    DecisionFactory(published=True, title="Mechanism national referral", summary="Referral, national, mechanism.")
+    with CaptureQueriesContext(connection) as captured:
+        found = titles(search_documents('"national referral mechanism"'))
+    assert found == ["National referral mechanism review", "Review"]
+    assert titles(search_documents('"mechanism referral national"')) == []
+    if connection.vendor == "sqlite":
+        (candidates,) = (q["sql"] for q in captured.captured_queries if "WITH a_c AS" in q["sql"])
+        assert (") few CROSS JOIN" in candidates) == (checked > 1)
+
+
+def test_a_phrase_leaves_the_pairs_index_when_its_text_changes_and_with_its_document(
+    django_capture_on_commit_callbacks,
+):
+    """A two-word phrase is answered by its pair alone (SQLite): the index
+    must lose a document's old pairs whenever its texts change."""
+    from django.db import connection
+
+    decision = DecisionFactory(published=True, title="Lantern network", summary="Short.")
+    report = ReportFactory(published=True, title="Visit", summary="Short.")
+    attachment = attach(report, content=b"The harbour beacon stands.", name="r.txt", capture=django_capture_on_commit_callbacks)
+    assert matching_titles('"lantern network"') == {"Lantern network"}
+    assert matching_titles('"harbour beacon"') == {"Visit"}
+    decision.title = "Lantern grid"
+    decision.save()
+    services.attachment_delete(attachment=attachment)
+    assert matching_titles('"lantern network"') == set()
+    assert matching_titles('"harbour beacon"') == set()
+    assert matching_titles('"lantern grid"') == {"Lantern grid"}
+    decision.delete()
+    assert matching_titles('"lantern grid"') == set()
+    if connection.vendor == "sqlite":
+        for phrase in ['"lantern network"', '"harbour beacon"', '"lantern grid"']:
+            assert _sqlite_candidates_from_the_index(phrase) == set(), phrase
 
 
 def test_a_search_entry_holds_its_documents_kind():
@@ -165,6 +296,11 @@ def test_a_search_entry_holds_its_documents_kind():
             cursor.execute(
                 f"SELECT document_id FROM {SearchEntry._meta.db_table} WHERE pairs @@ %s::tsquery", ["' kind report'"]
             )
+            assert [pk for (pk,) in cursor.fetchall()] == [report.pk]
+    if connection.vendor == "sqlite":
+        # And so does SQLite's (migration 0018).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM osce_search_pairs_fts WHERE osce_search_pairs_fts MATCH %s", ['"_kind_report"'])
             assert [pk for (pk,) in cursor.fetchall()] == [report.pk]
 
 
@@ -368,7 +504,7 @@ def test_a_phrase_is_found_in_a_file_too_large_for_its_pairs_of_words(words, dja
 def test_a_phrase_is_ranked_and_excluded_the_same_whether_its_words_are_rare_or_common(
     words_are, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from osce_docs.search import PostgreSQLEngine
+    from osce_docs.search import PostgreSQLEngine, SQLiteEngine
 
     if words_are != "rare":
         # Every tier read as for common words: newest first along the key, each document checked.
@@ -376,6 +512,9 @@ def test_a_phrase_is_ranked_and_excluded_the_same_whether_its_words_are_rare_or_
     if words_are == "common in the newest only":
         # The walk stops after the newest id; older matches come from the index.
         monkeypatch.setattr(PostgreSQLEngine, "WALK_IDS", 1)
+    if words_are != "rare":
+        # SQLite: read from FTS5's word lists, not from the pairs' index.
+        monkeypatch.setattr(SQLiteEngine, "few_phrase_matches", lambda *args: None)
     in_title = DecisionFactory(published=True, title="National referral mechanism review", summary="Short.")
     in_summary = DecisionFactory(published=True, title="Review", summary="A national referral mechanism for victims.")
     in_file = DecisionFactory(published=True, title="Annex", summary="Nothing.")
@@ -453,6 +592,8 @@ def test_a_list_filtered_by_a_common_word_checks_each_row_in_its_order_and_shows
     gathered, gathered_sql = _list_filtered_by(client, words)
     monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 3)
     monkeypatch.setattr(SQLiteEngine, "COMMON_IN_KIND_WINDOWS", 0)
+    # A phrase held by few documents is listed from its pairs' index: not here.
+    monkeypatch.setattr(SQLiteEngine, "few_phrase_matches", lambda *args: None)
     walked, walked_sql = _list_filtered_by(client, words)
 
     assert walked == gathered and len(walked) >= 8

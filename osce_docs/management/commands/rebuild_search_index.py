@@ -3,10 +3,10 @@ their extracted file text. Search keeps working while it runs: entries are
 upserted batch by batch (each batch commits on its own), never emptied first."""
 
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, transaction
 
 from osce_docs.models import Document
-from osce_docs.search_index import BATCH_SIZE, SQLITE_FTS_TABLES, search_index_documents, search_index_optimize
+from osce_docs.search_index import BATCH_SIZE, rebuild_sqlite_fts, search_index_documents, search_index_optimize
 
 
 class Command(BaseCommand):
@@ -44,8 +44,7 @@ class Command(BaseCommand):
             if options["verbosity"] > 1:
                 self.stdout.write(f"{total} documents indexed")
         if fts and connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                for table in SQLITE_FTS_TABLES:
-                    cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+            with transaction.atomic(), connection.cursor() as cursor:
+                rebuild_sqlite_fts(cursor)
         search_index_optimize()
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {total} documents."))
