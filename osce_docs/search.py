@@ -780,7 +780,9 @@ class SQLiteEngine(_Engine):
                 clauses.append("(" + " OR ".join(alternatives) + ")")
         if not clauses:
             return None, False
-        if kind:
+        # A kind is one word of the index (a name no kind has matches nothing
+        # in the documents' own filter: left to it).
+        if kind and _WORD_PART.fullmatch(kind):
             clauses.append(f'"{word_pairs.kind_word(kind)}"')
         return " AND ".join(clauses), exact
 
@@ -893,9 +895,9 @@ class SQLiteEngine(_Engine):
 
     def candidates(self, cursor, parsed, filters, limit):
         where, where_params = self.filters_sql(filters)
-        # A rare phrase's matches, from the pairs' index: each tier then
-        # checks only those.
-        few = self.few_phrase_matches(cursor, parsed, DOCUMENTS, None, limit)
+        # A rare phrase's matches (of the kind asked for), from the pairs'
+        # index: each tier then checks only those.
+        few = self.few_phrase_matches(cursor, parsed, DOCUMENTS, filters.get("kind"), limit)
 
         # The FTS table drives (CROSS JOIN keeps it outer) in rowid order, so
         # LIMIT stops the scan after LIMIT published matches.
