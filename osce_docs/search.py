@@ -200,19 +200,28 @@ def kind_lexeme(kind):
 @dataclass(frozen=True)
 class ListIndex:
     """What a list filtered by words reads: its rows (TABLE, KEY) and their
-    full-text index, an FTS5 table on SQLite, a `vector` column on PostgreSQL."""
+    full-text index, an FTS5 table on SQLite (and one of their pairs of
+    words, PAIRS_FTS), a `vector` column on PostgreSQL."""
 
     table: str
     key: str
     fts: str
     vector_table: str
     vector_key: str
+    pairs_fts: str
 
 
-DOCUMENTS = ListIndex("osce_docs_document", "id", "osce_search_fts", "osce_docs_searchentry", "document_id")
-# The recommendations' own texts (decisions migration 0010).
+DOCUMENTS = ListIndex(
+    "osce_docs_document", "id", "osce_search_fts", "osce_docs_searchentry", "document_id", "osce_search_pairs_fts"
+)
+# The recommendations' own texts (decisions migrations 0010 and 0011).
 RECOMMENDATIONS = ListIndex(
-    "decisions_recommendation", "id", "decisions_recommendation_fts", "decisions_recommendation", "id"
+    "decisions_recommendation",
+    "id",
+    "decisions_recommendation_fts",
+    "decisions_recommendation",
+    "id",
+    "decisions_recommendation_pairs_fts",
 )
 
 
@@ -697,8 +706,6 @@ class SQLiteEngine(_Engine):
     # The symbol, title and summary texts alone, for the first two tiers (0012).
     head_fts = "osce_search_head_fts"
     page_fts = "osce_search_page_fts"
-    # Each document's pairs of neighbouring words and its kind (0018).
-    pairs_fts = "osce_search_pairs_fts"
     # bm25 column weights: symbol and title, summary texts, files.
     weights = "10.0, 4.0, 1.0"
 
@@ -790,23 +797,22 @@ class SQLiteEngine(_Engine):
         """The ids matching PARSED (of KIND), newest first, when few
         documents hold its phrases' pairs (LIMIT, or CHECKED_CANDIDATES when
         each must be checked for the whole query); None when more do, or
-        PARSED has no pairs (nor INDEX: the recommendations' own). FTS5 reads
-        a phrase through the whole lists of its words ("mechanism referral
+        PARSED has no pairs. FTS5 reads a phrase through the whole lists of its words ("mechanism referral
         national", in no document, through the 87,000 documents holding its
         three words at a million); the pairs' lists are as short as the
         phrase is rare."""
-        pairs_match, exact = self.pairs_query(parsed, kind) if index is DOCUMENTS else (None, False)
+        pairs_match, exact = self.pairs_query(parsed, kind)
         if pairs_match is None:
             return None
         if not exact:
             limit = min(limit, self.CHECKED_CANDIDATES)
-        fts = index.fts
+        fts, pairs_fts = index.fts, index.pairs_fts
         # One query: the candidates checked only when they are few (NULL
         # says they are not).
         checked = " WHERE few.yes" if exact else f" CROSS JOIN {fts} WHERE few.yes AND {fts}.rowid = c.id AND {fts} MATCH %s"
         cursor.execute(
             f"""WITH candidate AS MATERIALIZED (
-                    SELECT rowid AS id FROM {self.pairs_fts} WHERE {self.pairs_fts} MATCH %s
+                    SELECT rowid AS id FROM {pairs_fts} WHERE {pairs_fts} MATCH %s
                     ORDER BY rowid DESC LIMIT %s),
                 few(yes) AS (SELECT COUNT(*) <= %s FROM candidate)
                 SELECT c.id FROM few CROSS JOIN candidate c{checked}

@@ -139,9 +139,13 @@ def search_index_update(document_id, *, with_files=False):
 # 0010): every text, the symbol, title and summary texts alone, the files'
 # pages, the recommendations' own texts.
 SQLITE_FTS_TABLES = (DOCUMENTS.fts, "osce_search_head_fts", "osce_search_page_fts", RECOMMENDATIONS.fts)
-# The documents' pairs of words (0018): no content table to rebuild from,
-# its words computed from the entries.
-SQLITE_PAIRS_FTS = "osce_search_pairs_fts"
+# The pairs of words of the documents (0018) and of the recommendations
+# (decisions 0011): no content table to rebuild from, their words computed
+# from the texts.
+SQLITE_PAIRS = (
+    (DOCUMENTS.pairs_fts, DOCUMENTS.vector_table, DOCUMENTS.vector_key, "kind, a_text, b_text, c_text"),
+    (RECOMMENDATIONS.pairs_fts, RECOMMENDATIONS.table, RECOMMENDATIONS.key, "NULL, text"),
+)
 
 
 def rebuild_sqlite_fts(cursor):
@@ -149,11 +153,9 @@ def rebuild_sqlite_fts(cursor):
     transaction: readers see the old index until it commits)."""
     for table in SQLITE_FTS_TABLES:
         cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
-    cursor.execute(f"INSERT INTO {SQLITE_PAIRS_FTS}({SQLITE_PAIRS_FTS}) VALUES ('delete-all')")
-    cursor.execute(
-        f"INSERT INTO {SQLITE_PAIRS_FTS}(rowid, pairs) SELECT document_id, "
-        f"osce_search_pairs(kind, a_text, b_text, c_text) FROM {DOCUMENTS.vector_table}"
-    )
+    for table, rows, key, texts in SQLITE_PAIRS:
+        cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+        cursor.execute(f"INSERT INTO {table}(rowid, pairs) SELECT {key}, osce_search_pairs({texts}) FROM {rows}")
 
 
 def search_index_optimize(using="default"):
@@ -166,7 +168,7 @@ def search_index_optimize(using="default"):
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for table in (*SQLITE_FTS_TABLES, SQLITE_PAIRS_FTS):
+            for table in (*SQLITE_FTS_TABLES, *(pairs[0] for pairs in SQLITE_PAIRS)):
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         elif connection.vendor == "postgresql":
             for table in (DOCUMENTS.vector_table, "osce_docs_attachmentpage", DOCUMENTS.table, RECOMMENDATIONS.table):

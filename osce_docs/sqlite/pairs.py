@@ -18,9 +18,12 @@ by triggers that call `osce_search_pairs()`, registered on every connection
 another connection (the `sqlite3` shell) is refused with "no such function"."""
 
 import importlib
+import logging
 import re
 import sqlite3
 import threading
+
+logger = logging.getLogger(__name__)
 
 TOKENIZE = importlib.import_module("osce_docs.migrations.0005_search")._TOKENIZE
 FUNCTION = "osce_search_pairs"
@@ -104,20 +107,29 @@ def words(text):
         if others & _joining:
             return _tokenized(text)
     found = _WORD.findall(text)
-    new = list({word for word in found if word not in _indexed_as})
+    # This text's own words: the shared ones may be forgotten meanwhile.
+    indexed_as = {word: _indexed_as.get(word) for word in set(found)}
+    new = [word for word, term in indexed_as.items() if term is None]
     if new:
         indexed = _tokenized_each(new)
         if any(len(held) != 1 for held in indexed):
             return _tokenized(text)
-        if len(_indexed_as) > KNOWN_WORDS:
+        learnt = {word: held[0] for word, held in zip(new, indexed)}
+        indexed_as.update(learnt)
+        if len(_indexed_as) + len(learnt) > KNOWN_WORDS:
             _indexed_as.clear()
-        _indexed_as.update((word, held[0]) for word, held in zip(new, indexed))
-    return [_indexed_as[word] for word in found]
+        _indexed_as.update(learnt)
+    return [indexed_as[word] for word in found]
 
 
 def pairs(text):
     """TEXT's pairs of neighbouring words, as the index holds them."""
-    held = words(text)
+    try:
+        held = words(text)
+    except Exception:
+        # Called by the index's triggers: a failure here would refuse the write.
+        logger.exception("Words cut for the pairs' index failed: the text was tokenized by FTS5 whole")
+        held = _tokenized(text)
     return {first + JOIN + second for first, second in zip(held, held[1:])}
 
 
@@ -137,4 +149,5 @@ def kind_word(kind):
 
 
 def register(connection):
-    connection.create_function(FUNCTION, 4, document_pairs)
+    # osce_search_pairs(kind, text, ...): the kind may be NULL.
+    connection.create_function(FUNCTION, -1, document_pairs)
