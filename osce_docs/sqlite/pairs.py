@@ -57,6 +57,7 @@ def _scratch():
         scratch = sqlite3.connect(":memory:")
         scratch.execute(f"CREATE VIRTUAL TABLE words USING fts5(text, content='', {TOKENIZE})")
         scratch.execute("CREATE VIRTUAL TABLE word_at USING fts5vocab(words, 'instance')")
+        scratch.execute(f"CREATE VIRTUAL TABLE heads USING fts5(a_text, b_text, content='', {TOKENIZE})")
         _local.connection = scratch
     return scratch
 
@@ -120,6 +121,19 @@ def words(text):
             _indexed_as.clear()
         _indexed_as.update(learnt)
     return [indexed_as[word] for word in found]
+
+
+def rows_matching(rows, queries):
+    """For each of QUERIES (FTS5 queries of the columns a_text and b_text),
+    the ids of ROWS ((id, a_text, b_text)) that match it: FTS5 itself, over
+    a scratch table of these rows alone."""
+    scratch = _scratch()
+    with scratch:
+        scratch.executemany("INSERT INTO heads(rowid, a_text, b_text) VALUES (?, ?, ?)", rows)
+        try:
+            return [{pk for (pk,) in scratch.execute("SELECT rowid FROM heads WHERE heads MATCH ?", (query,))} for query in queries]
+        finally:
+            scratch.execute("INSERT INTO heads(heads) VALUES ('delete-all')")
 
 
 def pairs(text):

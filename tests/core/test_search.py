@@ -66,6 +66,31 @@ def test_a_summary_match_ranks_between_title_and_files(django_capture_on_commit_
     assert titles(search_documents("labour inspectors")) == [in_title.title, in_summary.title, in_file.title]
 
 
+def test_within_a_tier_a_document_about_the_word_ranks_above_one_that_mentions_it():
+    # The older one first: newest first would put it second.
+    DecisionFactory(published=True, title="Decision one", summary="Hotlines: hotlines run by NGOs, hotlines for victims.")
+    DecisionFactory(
+        published=True,
+        title="Decision two",
+        summary="Budgets, staffing, travel, premises and, in one line among many others, hotlines.",
+    )
+    assert titles(search_documents("hotlines")) == ["Decision one", "Decision two"]
+
+
+def test_within_a_tier_a_phrase_is_ordered_newest_first():
+    """SQLite would rank a phrase by bm25, whose weight of the phrase is found
+    by reading it through the whole index ("public procurement": 2.3 s at a
+    million documents): phrases keep their tiers and the newest first."""
+    from django.db import connection
+
+    older = DecisionFactory(published=True, title="Decision one", summary="Public procurement. Public procurement!")
+    newer = DecisionFactory(published=True, title="Decision two", summary="Rules on public procurement, among many others.")
+    found = titles(search_documents('"public procurement"'))
+    assert set(found) == {older.title, newer.title}
+    if connection.vendor == "sqlite":
+        assert found == [newer.title, older.title]
+
+
 def test_all_words_must_match():
     DecisionFactory(published=True, title="Child victims of trafficking")
     DecisionFactory(published=True, title="Child protection")
@@ -270,9 +295,12 @@ def test_the_search_page_finds_a_phrase_of_common_words_from_its_pairs_only_when
         found = titles(search_documents('"national referral mechanism"'))
     assert found == ["National referral mechanism review", "Review"]
     assert titles(search_documents('"mechanism referral national"')) == []
+    # Both in the title; the word in the title and the phrase in the summary.
+    assert titles(search_documents('"national referral" review')) == ["National referral mechanism review", "Review"]
     if connection.vendor == "sqlite":
-        (candidates,) = (q["sql"] for q in captured.captured_queries if "WITH a_c AS" in q["sql"])
-        assert (") few CROSS JOIN" in candidates) == (checked > 1)
+        # Few: the tiers asked of the few rows alone; otherwise of the indexes' word lists.
+        read_tiers = [q["sql"] for q in captured.captured_queries if "WITH a_c AS" in q["sql"]]
+        assert len(read_tiers) == (0 if checked > 1 else 1)
 
 
 def test_a_phrase_leaves_the_pairs_index_when_its_text_changes_and_with_its_document(
