@@ -809,7 +809,13 @@ class SQLiteEngine(_Engine):
         fts, pairs_fts = index.fts, index.pairs_fts
         # One query: the candidates checked only when they are few (NULL
         # says they are not).
-        checked = " WHERE few.yes" if exact else f" CROSS JOIN {fts} WHERE few.yes AND {fts}.rowid = c.id AND {fts} MATCH %s"
+        # EXISTS: joined, FTS5 would also look for the row's next match, reading
+        # on through the words' lists to the next row holding the phrase.
+        checked = (
+            " WHERE few.yes"
+            if exact
+            else f" WHERE few.yes AND EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH %s AND {fts}.rowid = c.id)"
+        )
         cursor.execute(
             f"""WITH candidate AS MATERIALIZED (
                     SELECT rowid AS id FROM {pairs_fts} WHERE {pairs_fts} MATCH %s
