@@ -986,14 +986,17 @@ class SQLiteEngine(_Engine):
     def snippets(self, cursor, parsed, ids):
         terms = self.any_term(parsed)
         ids_json = json.dumps(list(ids))
+        # Each row's match asked with EXISTS or LIMIT 1: joined to FTS5 by id,
+        # a matching row also had FTS5 look for its next match, reading on
+        # through a rare phrase's common words to the next row holding it.
         sql = f"""
             WITH pages AS (
                 SELECT fa.document_id AS document_id, fp.id AS page_id,
                        fa.is_original AS is_original, fa.id AS attachment_id, fp.number AS number
                 FROM json_each(%s) j
-                CROSS JOIN {self.attachment} fa CROSS JOIN {self.page} fp CROSS JOIN {self.page_fts}
+                CROSS JOIN {self.attachment} fa CROSS JOIN {self.page} fp
                 WHERE fa.document_id = j.value AND fp.attachment_id = fa.id
-                  AND {self.page_fts}.rowid = fp.id AND {self.page_fts} MATCH %s
+                  AND EXISTS (SELECT 1 FROM {self.page_fts} WHERE {self.page_fts} MATCH %s AND {self.page_fts}.rowid = fp.id)
             ),
             best AS (
                 SELECT page_id FROM (
@@ -1003,18 +1006,19 @@ class SQLiteEngine(_Engine):
                 ) WHERE n = 1
             )
             SELECT a.document_id, 'file', a.id, a.original_name, a.content_type, p.number,
-                   snippet({self.page_fts}, 0, %s, %s, ' … ', 30)
-            FROM best CROSS JOIN {self.page_fts} CROSS JOIN {self.page} p CROSS JOIN {self.attachment} a
-            WHERE {self.page_fts}.rowid = best.page_id AND {self.page_fts} MATCH %s
-              AND p.id = best.page_id AND a.id = p.attachment_id
+                   (SELECT snippet({self.page_fts}, 0, %s, %s, ' … ', 30) FROM {self.page_fts}
+                    WHERE {self.page_fts} MATCH %s AND {self.page_fts}.rowid = best.page_id LIMIT 1)
+            FROM best CROSS JOIN {self.page} p CROSS JOIN {self.attachment} a
+            WHERE p.id = best.page_id AND a.id = p.attachment_id
             UNION ALL
-            SELECT {self.fts}.rowid, 'summary', NULL, NULL, NULL, NULL, snippet({self.fts}, 1, %s, %s, ' … ', 30)
-            FROM json_each(%s) j CROSS JOIN {self.fts}
-            WHERE {self.fts}.rowid = j.value AND {self.fts} MATCH %s
+            SELECT j.value, 'summary', NULL, NULL, NULL, NULL,
+                   (SELECT snippet({self.fts}, 1, %s, %s, ' … ', 30) FROM {self.fts}
+                    WHERE {self.fts} MATCH %s AND {self.fts}.rowid = j.value LIMIT 1)
+            FROM json_each(%s) j
         """
-        params = [ids_json, terms, MARK_START, MARK_END, terms, MARK_START, MARK_END, ids_json, terms]
+        params = [ids_json, terms, MARK_START, MARK_END, terms, MARK_START, MARK_END, terms, ids_json]
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return [row for row in cursor.fetchall() if row[6] is not None]
 
 
 ENGINES = {"postgresql": PostgreSQLEngine(), "sqlite": SQLiteEngine()}
