@@ -762,9 +762,10 @@ class SQLiteEngine(_Engine):
     # common word's 2,000 lookups cost 2 ms).
     KIND_CHECKED = 50
 
-    # A phrase's documents are checked one by one (FTS5 seeks each of its
-    # words' lists to the document: about 25 us each at 10,000 documents)
-    # only when its pairs are held by at most this many.
+    # A phrase's candidates are checked one by one only when its pairs are
+    # held by at most this many: a candidate that matches is found at once,
+    # one that does not (few: it holds the pairs) has FTS5 read on to the
+    # next row holding the phrase.
     CHECKED_CANDIDATES = 200
 
     def pairs_query(self, parsed, kind=None):
@@ -797,10 +798,10 @@ class SQLiteEngine(_Engine):
         """The ids matching PARSED (of KIND), newest first, when few
         documents hold its phrases' pairs (LIMIT, or CHECKED_CANDIDATES when
         each must be checked for the whole query); None when more do, or
-        PARSED has no pairs. FTS5 reads a phrase through the whole lists of its words ("mechanism referral
-        national", in no document, through the 87,000 documents holding its
-        three words at a million); the pairs' lists are as short as the
-        phrase is rare."""
+        PARSED has no pairs. FTS5 reads a phrase through the whole lists of
+        its words ("mechanism referral national", in no document, through
+        the 87,000 documents holding its three words at a million); the
+        pairs' lists are as short as the phrase is rare."""
         pairs_match, exact = self.pairs_query(parsed, kind)
         if pairs_match is None:
             return None
@@ -808,9 +809,8 @@ class SQLiteEngine(_Engine):
             limit = min(limit, self.CHECKED_CANDIDATES)
         fts, pairs_fts = index.fts, index.pairs_fts
         # One query: the candidates checked only when they are few (NULL
-        # says they are not).
-        # EXISTS: joined, FTS5 would also look for the row's next match, reading
-        # on through the words' lists to the next row holding the phrase.
+        # says they are not); with EXISTS, as joined FTS5 would also look for
+        # each row's next match, through the words' lists.
         checked = (
             " WHERE few.yes"
             if exact
@@ -832,11 +832,12 @@ class SQLiteEngine(_Engine):
 
     def list_matches(self, parsed, using, index, kind, window):
         """A phrase held by few documents of KIND is read from the pairs'
-        index (few_phrase_matches): (its ids, None). Otherwise (None, None) when PARSED is common (expected to match more than
-        COMMON_MATCHES rows of INDEX, and more than COMMON_IN_KIND_WINDOWS
-        windows of KIND's documents): the list checks its own rows in its
-        order. (ids, None): the matches of KIND, when the query is common in
-        the library but they are at most WINDOW, read once. Otherwise (None,
+        index (few_phrase_matches): (its ids, None). Otherwise (None, None)
+        when PARSED is common (expected to match more than COMMON_MATCHES
+        rows of INDEX, and more than COMMON_IN_KIND_WINDOWS windows of KIND's
+        documents): the list checks its own rows in its order. (ids, None):
+        the matches of KIND, when the query is common in the library but
+        they are at most WINDOW, read once. Otherwise (None,
         the matches' subquery): FTS5 hands over a rare query's matches from
         its index, with their order, at once."""
         with connections[using].cursor() as cursor:
@@ -962,9 +963,8 @@ class SQLiteEngine(_Engine):
             [json.dumps(ids), *where_params],
         )
         rows = cursor.fetchall()
-        in_a, in_ab = word_pairs.rows_matching(
-            rows, [self.query(parsed, ["a_text"], excluding=False), self.query(parsed, ["a_text", "b_text"], excluding=False)]
-        )
+        tier_queries = [self.query(parsed, columns, excluding=False) for columns in (["a_text"], ["a_text", "b_text"])]
+        in_a, in_ab = word_pairs.rows_matching(rows, tier_queries)
         tiers = [(pk, 0 if pk in in_a else 1 if pk in in_ab else 2, 0.0, len(rows)) for pk, _a, _b in rows]
         return sorted(tiers, key=lambda row: (row[1], -row[0]))
 
@@ -996,7 +996,9 @@ class SQLiteEngine(_Engine):
                 FROM json_each(%s) j
                 CROSS JOIN {self.attachment} fa CROSS JOIN {self.page} fp
                 WHERE fa.document_id = j.value AND fp.attachment_id = fa.id
-                  AND EXISTS (SELECT 1 FROM {self.page_fts} WHERE {self.page_fts} MATCH %s AND {self.page_fts}.rowid = fp.id)
+                  AND EXISTS (
+                      SELECT 1 FROM {self.page_fts} WHERE {self.page_fts} MATCH %s AND {self.page_fts}.rowid = fp.id
+                  )
             ),
             best AS (
                 SELECT page_id FROM (

@@ -131,7 +131,8 @@ def rows_matching(rows, queries):
     with scratch:
         scratch.executemany("INSERT INTO heads(rowid, a_text, b_text) VALUES (?, ?, ?)", rows)
         try:
-            return [{pk for (pk,) in scratch.execute("SELECT rowid FROM heads WHERE heads MATCH ?", (query,))} for query in queries]
+            matching = "SELECT rowid FROM heads WHERE heads MATCH ?"
+            return [{pk for (pk,) in scratch.execute(matching, (query,))} for query in queries]
         finally:
             scratch.execute("INSERT INTO heads(heads) VALUES ('delete-all')")
 

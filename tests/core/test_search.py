@@ -68,7 +68,9 @@ def test_a_summary_match_ranks_between_title_and_files(django_capture_on_commit_
 
 def test_within_a_tier_a_document_about_the_word_ranks_above_one_that_mentions_it():
     # The older one first: newest first would put it second.
-    DecisionFactory(published=True, title="Decision one", summary="Hotlines: hotlines run by NGOs, hotlines for victims.")
+    DecisionFactory(
+        published=True, title="Decision one", summary="Hotlines: hotlines run by NGOs, hotlines for victims."
+    )
     DecisionFactory(
         published=True,
         title="Decision two",
@@ -84,7 +86,9 @@ def test_within_a_tier_a_phrase_is_ordered_newest_first():
     from django.db import connection
 
     older = DecisionFactory(published=True, title="Decision one", summary="Public procurement. Public procurement!")
-    newer = DecisionFactory(published=True, title="Decision two", summary="Rules on public procurement, among many others.")
+    newer = DecisionFactory(
+        published=True, title="Decision two", summary="Rules on public procurement, among many others."
+    )
     found = titles(search_documents('"public procurement"'))
     assert set(found) == {older.title, newer.title}
     if connection.vendor == "sqlite":
@@ -223,7 +227,8 @@ def test_the_words_cut_in_python_are_the_words_fts5_cuts_in_any_alphabet(monkeyp
 
     pieces = [*"abcXYZ019 ,.;:-_'\"()\t\nТорговляЁё", "e\u0301", "\u0308", "ß", "İ", "Σς", "²", "Ⅻ", "中文", "\ue123",
               "😀", "\u200d", "\u00a0", "\u00ad", "ǅ", "ﬁ", "٣", "\u093f", "\u0e31"]
-    words = ["trafficking", "victims", "national", "referral", "mechanisms", "running", "generalizations", "ies", "eyed"]
+    words = ["trafficking", "victims", "national", "referral", "mechanisms", "running", "generalizations"]
+    words += ["ies", "eyed"]
     rng = random.Random(7)
     for _ in range(3000):
         parts = [
@@ -312,7 +317,9 @@ def test_a_phrase_leaves_the_pairs_index_when_its_text_changes_and_with_its_docu
 
     decision = DecisionFactory(published=True, title="Lantern network", summary="Short.")
     report = ReportFactory(published=True, title="Visit", summary="Short.")
-    attachment = attach(report, content=b"The harbour beacon stands.", name="r.txt", capture=django_capture_on_commit_callbacks)
+    attachment = attach(
+        report, content=b"The harbour beacon stands.", name="r.txt", capture=django_capture_on_commit_callbacks
+    )
     assert matching_titles('"lantern network"') == {"Lantern network"}
     assert matching_titles('"harbour beacon"') == {"Visit"}
     decision.title = "Lantern grid"
@@ -346,7 +353,9 @@ def test_a_search_entry_holds_its_documents_kind():
     if connection.vendor == "sqlite":
         # And so does SQLite's (migration 0018).
         with connection.cursor() as cursor:
-            cursor.execute("SELECT rowid FROM osce_search_pairs_fts WHERE osce_search_pairs_fts MATCH %s", ['"_kind_report"'])
+            cursor.execute(
+                "SELECT rowid FROM osce_search_pairs_fts WHERE osce_search_pairs_fts MATCH %s", ['"_kind_report"']
+            )
             assert [pk for (pk,) in cursor.fetchall()] == [report.pk]
 
 
