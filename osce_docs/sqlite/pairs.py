@@ -9,10 +9,13 @@ index holds, for each document, every two words that follow each other in
 one of its texts ('referr_mechan'), without positions: a phrase's pairs are
 few documents when the phrase is, and those are checked for the phrase.
 
-The words are FTS5's own: each text is tokenized by FTS5 itself, with the
-documents' tokenizer (porter stems), in a scratch in-memory table read back
-through `fts5vocab`, so that a document that matches a phrase always holds
-the phrase's pairs, whatever the words' forms or alphabet. The index is kept
+The words are FTS5's own, so that a document that matches a phrase always
+holds the phrase's pairs, whatever the words' forms or alphabet: a text is
+cut where FTS5 cuts it (checked against FTS5 for each character met), and
+each word is looked up once in FTS5 with the documents' tokenizer (porter
+stems), in a scratch in-memory table read back through `fts5vocab` (see
+words()). The same scratch connection answers, for a few rows, which of them
+match a query (rows_matching(): the search page's tiers). The index is kept
 by triggers that call `osce_search_pairs()`, registered on every connection
 (osce_docs/sqlite/base.py): a program that writes search entries through
 another connection (the `sqlite3` shell) is refused with "no such function"."""
