@@ -18,15 +18,13 @@ from django.db import migrations
 search = importlib.import_module("osce_docs.migrations.0005_search")
 
 
-def pairs_index(fts, table, key, texts, kind="NULL"):
+def pairs_index(fts, table, key, texts, kind=None):
     """SQL creating FTS (and dropping it, backwards) to hold the pairs of
-    each row of TABLE (its id KEY) in its TEXTS, and its KIND, kept by
-    triggers; filled from the rows."""
+    each row of TABLE (its id KEY) in its TEXTS, and its KIND column (if
+    any), kept by triggers; filled from the rows."""
 
     def pairs(row):
-        return f"osce_search_pairs({row}.{kind}, {', '.join(f'{row}.{text}' for text in texts)})".replace(
-            f"{row}.NULL", "NULL"
-        )
+        return f"osce_search_pairs({', '.join(f'{row}.{column}' if column else 'NULL' for column in [kind, *texts])})"
 
     forward = [
         f"CREATE VIRTUAL TABLE {fts} USING fts5(pairs, content='', detail=none, tokenize = \"ascii tokenchars '_'\")",
@@ -36,7 +34,7 @@ def pairs_index(fts, table, key, texts, kind="NULL"):
         f"""CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN
             INSERT INTO {fts}({fts}, rowid, pairs) VALUES ('delete', old.{key}, {pairs("old")});
         END""",
-        f"""CREATE TRIGGER {fts}_update AFTER UPDATE OF {", ".join([key, *([kind] if kind != "NULL" else []), *texts])}
+        f"""CREATE TRIGGER {fts}_update AFTER UPDATE OF {", ".join(filter(None, [key, kind, *texts]))}
             ON {table} BEGIN
             INSERT INTO {fts}({fts}, rowid, pairs) VALUES ('delete', old.{key}, {pairs("old")});
             INSERT INTO {fts}(rowid, pairs) VALUES (new.{key}, {pairs("new")});

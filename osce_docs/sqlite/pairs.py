@@ -158,7 +158,7 @@ def document_pairs(kind, *texts):
     for text in texts:
         held |= pairs(text)
     if kind:
-        held.add(KIND_PREFIX + kind)
+        held.add(kind_word(kind))
     return " ".join(held)
 
 
