@@ -989,23 +989,26 @@ class SQLiteEngine(_Engine):
         # Each row's match asked with EXISTS or LIMIT 1: joined to FTS5 by id,
         # a matching row also had FTS5 look for its next match, reading on
         # through a rare phrase's common words to the next row holding it.
+        # A hit's pages are asked in the order they are shown in (originals
+        # first), up to the first that matches: each page asked costs FTS5 a
+        # seek in the words' lists (asking every page of the 20 hits' files:
+        # 3.0 ms for "trafficking" at a million documents, 1.0 ms so). The
+        # ordered pages' LIMIT -1 keeps SQLite from merging them into the
+        # outer query, which would ask every page before sorting them.
         sql = f"""
-            WITH pages AS (
-                SELECT fa.document_id AS document_id, fp.id AS page_id,
-                       fa.is_original AS is_original, fa.id AS attachment_id, fp.number AS number
+            WITH best AS (
+                SELECT (
+                    SELECT ordered.id FROM (
+                        SELECT fp.id FROM {self.attachment} fa CROSS JOIN {self.page} fp
+                        WHERE fa.document_id = j.value AND fp.attachment_id = fa.id
+                        ORDER BY fa.is_original DESC, fa.id, fp.number LIMIT -1
+                    ) AS ordered
+                    WHERE EXISTS (
+                        SELECT 1 FROM {self.page_fts} WHERE {self.page_fts} MATCH %s AND {self.page_fts}.rowid = ordered.id
+                    )
+                    LIMIT 1
+                ) AS page_id
                 FROM json_each(%s) j
-                CROSS JOIN {self.attachment} fa CROSS JOIN {self.page} fp
-                WHERE fa.document_id = j.value AND fp.attachment_id = fa.id
-                  AND EXISTS (
-                      SELECT 1 FROM {self.page_fts} WHERE {self.page_fts} MATCH %s AND {self.page_fts}.rowid = fp.id
-                  )
-            ),
-            best AS (
-                SELECT page_id FROM (
-                    SELECT page_id, ROW_NUMBER() OVER (
-                        PARTITION BY document_id ORDER BY is_original DESC, attachment_id, number
-                    ) AS n FROM pages
-                ) WHERE n = 1
             )
             SELECT a.document_id, 'file', a.id, a.original_name, a.content_type, p.number,
                    (SELECT snippet({self.page_fts}, 0, %s, %s, ' … ', 30) FROM {self.page_fts}
@@ -1018,7 +1021,7 @@ class SQLiteEngine(_Engine):
                     WHERE {self.fts} MATCH %s AND {self.fts}.rowid = j.value LIMIT 1)
             FROM json_each(%s) j
         """
-        params = [ids_json, terms, MARK_START, MARK_END, terms, MARK_START, MARK_END, terms, ids_json]
+        params = [terms, ids_json, MARK_START, MARK_END, terms, MARK_START, MARK_END, terms, ids_json]
         cursor.execute(sql, params)
         return [row for row in cursor.fetchall() if row[6] is not None]
 

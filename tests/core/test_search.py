@@ -844,6 +844,34 @@ def test_snippet_names_the_right_file_and_page(django_capture_on_commit_callback
     assert "<mark>Referral</mark> <mark>mechanisms</mark>" in hit.file_snippet
 
 
+def test_the_snippet_is_the_originals_first_matching_page_though_other_files_match_too(
+    django_capture_on_commit_callbacks,
+):
+    document = DecisionFactory(published=True, title="Decision")
+    # Attached first, not the original: its page 1 matches, but an original comes first.
+    attach(
+        document,
+        pages=["Referral mechanisms, in French."],
+        name="fr.pdf",
+        language="fr",
+        capture=django_capture_on_commit_callbacks,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attachment_create(
+            document=document,
+            uploaded_file=files.upload(
+                "en.pdf",
+                files.pdf_bytes(["Nothing.", "Referral mechanisms, first.", "Nothing.", "Referral mechanisms, again."]),
+            ),
+            kind="full_text",
+            language="en",
+            is_original=True,
+        )
+    hit = search_documents("referral mechanisms").hits[0]
+    assert (hit.file_name, hit.file_page) == ("en.pdf", 2)
+    assert "first" in hit.file_snippet
+
+
 def test_a_word_file_snippet_names_the_file_without_a_page(django_capture_on_commit_callbacks):
     document = DecisionFactory(published=True, title="Decision")
     attach(
