@@ -29,12 +29,18 @@ def without_seed_documents(db):
     Document.objects.all().delete()
 
 
-def attach(document, *, pages=None, content=None, name="file.pdf", language="en", kind="full_text", capture):
+def attach(
+    document, *, pages=None, content=None, name="file.pdf", language="en", kind="full_text", is_original=False, capture
+):
     """Attach a real file through the service and run its extraction."""
     content = content if content is not None else files.pdf_bytes(pages)
     with capture(execute=True):
         return services.attachment_create(
-            document=document, uploaded_file=files.upload(name, content), kind=kind, language=language
+            document=document,
+            uploaded_file=files.upload(name, content),
+            kind=kind,
+            language=language,
+            is_original=is_original,
         )
 
 
@@ -849,24 +855,10 @@ def test_the_snippet_is_the_originals_first_matching_page_though_other_files_mat
 ):
     document = DecisionFactory(published=True, title="Decision")
     # Attached first, not the original: its page 1 matches, but an original comes first.
-    attach(
-        document,
-        pages=["Referral mechanisms, in French."],
-        name="fr.pdf",
-        language="fr",
-        capture=django_capture_on_commit_callbacks,
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.attachment_create(
-            document=document,
-            uploaded_file=files.upload(
-                "en.pdf",
-                files.pdf_bytes(["Nothing.", "Referral mechanisms, first.", "Nothing.", "Referral mechanisms, again."]),
-            ),
-            kind="full_text",
-            language="en",
-            is_original=True,
-        )
+    capture = django_capture_on_commit_callbacks
+    attach(document, pages=["Referral mechanisms, in French."], name="fr.pdf", language="fr", capture=capture)
+    pages = ["Nothing.", "Referral mechanisms, first.", "Nothing.", "Referral mechanisms, again."]
+    attach(document, pages=pages, name="en.pdf", is_original=True, capture=capture)
     hit = search_documents("referral mechanisms").hits[0]
     assert (hit.file_name, hit.file_page) == ("en.pdf", 2)
     assert "first" in hit.file_snippet
