@@ -700,6 +700,18 @@ class PostgreSQLEngine(_Engine):
         return cursor.fetchall()
 
 
+def fts_row_matches(fts, key, match="%s"):
+    """SQLite: whether the row KEY matches the FTS5 query MATCH (by default
+    the next parameter), asked of the FTS5 table FTS for that row alone.
+    With EXISTS (or LIMIT 1), never by joining FTS5 on its rowid: asked
+    whether a row matches, FTS5 reads on to the next row that does before it
+    checks the bound, and a joined matching row then had it look for its
+    next one (through a rare phrase's common words, most of their lists:
+    7.5 ms for `PC.DEC/557` at a million documents). FTS5 takes no alias on
+    the left of MATCH: the table is named itself."""
+    return f"EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH {match} AND {fts}.rowid = {key})"
+
+
 class SQLiteEngine(_Engine):
     vendor = "sqlite"
     fts = DOCUMENTS.fts
@@ -809,13 +821,8 @@ class SQLiteEngine(_Engine):
             limit = min(limit, self.CHECKED_CANDIDATES)
         fts, pairs_fts = index.fts, index.pairs_fts
         # One query: the candidates checked only when they are few (NULL
-        # says they are not); with EXISTS, as joined FTS5 would also look for
-        # each row's next match, through the words' lists.
-        checked = (
-            " WHERE few.yes"
-            if exact
-            else f" WHERE few.yes AND EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH %s AND {fts}.rowid = c.id)"
-        )
+        # says they are not).
+        checked = " WHERE few.yes" if exact else f" WHERE few.yes AND {fts_row_matches(fts, 'c.id')}"
         cursor.execute(
             f"""WITH candidate AS MATERIALIZED (
                     SELECT rowid AS id FROM {pairs_fts} WHERE {pairs_fts} MATCH %s
@@ -986,16 +993,14 @@ class SQLiteEngine(_Engine):
     def snippets(self, cursor, parsed, ids):
         terms = self.any_term(parsed)
         ids_json = json.dumps(list(ids))
-        # Each row's match asked with EXISTS or LIMIT 1: joined to FTS5 by id,
-        # a matching row also had FTS5 look for its next match, reading on
-        # through a rare phrase's common words to the next row holding it.
-        # A hit's pages are asked in the order its snippet is chosen in (the
-        # original's file first, then each file's pages in order), up to the
-        # first that matches: each page asked costs FTS5 a seek in the words'
-        # lists (every page of the 20 hits' files, 67 pages: 1.6 ms for
-        # "trafficking" at a million documents; 20 pages, 0.5 ms). The
-        # ordered pages' LIMIT -1 keeps SQLite from merging them into the
-        # outer query, which would ask every page before sorting them.
+        # Each row's match asked alone (fts_row_matches(), or LIMIT 1 for
+        # its snippet). A hit's pages are asked in the order its snippet is
+        # chosen in (the original's file first, then each file's pages in
+        # order), up to the first that matches: each page asked costs FTS5 a
+        # seek in the words' lists (every page of the 20 hits' files, 67
+        # pages: 1.6 ms for "trafficking" at a million documents; 20 pages,
+        # 0.5 ms). The ordered pages' LIMIT -1 keeps SQLite from merging them
+        # into the outer query, which would ask every page before sorting them.
         sql = f"""
             WITH best AS (
                 SELECT (
@@ -1004,9 +1009,7 @@ class SQLiteEngine(_Engine):
                         WHERE fa.document_id = j.value AND fp.attachment_id = fa.id
                         ORDER BY fa.is_original DESC, fa.id, fp.number LIMIT -1
                     ) AS ordered
-                    WHERE EXISTS (
-                        SELECT 1 FROM {self.page_fts} WHERE {self.page_fts} MATCH %s AND {self.page_fts}.rowid = ordered.id
-                    )
+                    WHERE {fts_row_matches(self.page_fts, "ordered.id")}
                     LIMIT 1
                 ) AS page_id
                 FROM json_each(%s) j
@@ -1052,9 +1055,8 @@ def _icontains_fallback(queryset, parsed):
 
 class MatchesEachRow(Func):
     """SQLite: the row matches the FTS5 query, checked for this row alone
-    (FTS5 seeks each word's list to its id), so that a list walks its own
-    order and stops at its page. FTS5 takes no alias on the left of MATCH:
-    the table is named itself."""
+    (fts_row_matches(): FTS5 seeks each word's list to its id), so that a
+    list walks its own order and stops at its page."""
 
     output_field = BooleanField()
 
@@ -1065,9 +1067,7 @@ class MatchesEachRow(Func):
     def as_sql(self, compiler, connection, **extra):
         key, key_params = compiler.compile(self.source_expressions[0])
         match, match_params = compiler.compile(self.source_expressions[1])
-        fts = self.fts
-        sql = f"EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH {match} AND {fts}.rowid = {key})"
-        return sql, [*match_params, *key_params]
+        return fts_row_matches(self.fts, key, match), [*match_params, *key_params]
 
 
 class KeyInArray(Func):
