@@ -668,6 +668,49 @@ def test_a_list_filtered_by_a_common_word_checks_each_row_in_its_order_and_shows
         assert "EXISTS (SELECT 1 FROM osce_search_fts" in walked_sql
 
 
+@pytest.mark.parametrize("words", ["shelter", '"shelter review"', "shelter -annex", "shelter or hotline"])
+@pytest.mark.parametrize("sort", ["symbol", ""])
+def test_a_list_filtered_by_words_most_documents_hold_walks_its_order_among_their_matches_and_shows_the_same(
+    client, words, sort, monkeypatch
+):
+    """SQLite: fewer matches than COMMON_MATCHES but most of the library's
+    ids: read once, then the list walks its order looking each row up among
+    them, instead of looking up and sorting every match."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from osce_docs.search import SQLiteEngine
+
+    for n in range(12):
+        DecisionFactory(published=True, title=f"Shelter review {n}" if n % 3 else f"Shelter review annex {n}")
+    DecisionFactory(published=True, title="Hotline")
+    DecisionFactory(published=True, title="Budget")
+    # A phrase held by few documents is listed from its pairs' index: not here.
+    monkeypatch.setattr(SQLiteEngine, "few_phrase_matches", lambda *args: None)
+
+    def listed(**query):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/decisions/", {"q": words, "sort": sort, **query})
+        assert response.status_code == 200
+        walked_among_matches = any(
+            '+"decisions_decision"."document_ptr_id" IN (SELECT rowid FROM osce_search_fts' in query["sql"]
+            for query in captured.captured_queries
+        )
+        return [decision.title for decision in response.context["object_list"]], walked_among_matches
+
+    monkeypatch.setattr(SQLiteEngine, "DENSE_SHARE", 2)  # never: every match looked up, then sorted
+    gathered, gathered_walked = listed()
+    monkeypatch.setattr(SQLiteEngine, "DENSE_SHARE", 1 / 3)
+    walked, walked_walked = listed()
+
+    assert walked == gathered and len(walked) >= 8
+    assert all(title.startswith(("Shelter review", "Hotline")) for title in walked)
+    if connection.vendor == "sqlite":
+        assert (gathered_walked, walked_walked) == (False, True)
+        # A word one document of fourteen holds is gathered.
+        assert listed(q="budget") == (["Budget"], False)
+
+
 def test_a_word_common_in_the_library_but_rare_in_a_lists_kind_is_gathered_not_walked(client, monkeypatch):
     """SQLite: walking the reports to find a word that other kinds hold read
     every report (and counted them all again)."""
