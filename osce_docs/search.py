@@ -773,17 +773,19 @@ class SQLiteEngine(_Engine):
     # The kind of the first this many matches of each run is looked up (a
     # common word's 2,000 lookups cost 2 ms).
     KIND_CHECKED = 50
-    # Fewer than COMMON_MATCHES, but at least this share of the ids: the list
-    # reads the matches once and walks its own order, each row looked up among
-    # them (InListOrder), instead of looking up each match and sorting them
-    # all. At 10,000 documents, "trafficking" (9,000 matches): the decisions'
+    # Fewer than COMMON_MATCHES, and the list's rows hold enough of them:
+    # the list reads the matches once and walks its own order, each row
+    # looked up among them (InListOrder), instead of looking up each match
+    # and sorting them all (walks_among_matches). Gathering costs about this
+    # many times as much a match (about 2-4 µs) as the walk a row (about
+    # 0.4 µs). "trafficking" in 9,000 of 10,000 documents: the decisions'
     # first page 34 -> 15 ms (its rows' query 19 -> 1.5 ms), page 40 31 -> 18
-    # ms, the recommendations' first page 23 -> 15 ms. Its worst case, no match
-    # in the list, reads every row of the list twice (count and page, about
-    # 0.4 µs a row), which costs less than gathering (about 2 µs a match)
-    # from a third of the ids on. (Past 60,000 ids a third of them is more
-    # than COMMON_MATCHES: each row is then checked against FTS5.)
-    DENSE_SHARE = 1 / 3
+    # ms, the recommendations' 23 -> 15 ms; "mc" in 12,600 decisions of
+    # 100,000: its rows' query 50 -> 2 ms. (Past COMMON_MATCHES each row is
+    # checked against FTS5 instead: reading the matches costs too much.)
+    GATHER_TO_WALK_COST = 6
+    # The most rows a page shows.
+    LARGEST_PAGE = 100
 
     # A phrase's candidates are checked one by one only when its pairs are
     # held by at most this many: a candidate that matches is found at once,
@@ -857,17 +859,17 @@ class SQLiteEngine(_Engine):
         the matches of KIND, when the query is common in the library but
         they are at most WINDOW, read once. Otherwise (None, the matches'
         subquery): FTS5 hands over a rare query's matches from its index at
-        once; an InListOrder subquery when they are at least DENSE_SHARE of
-        the index's ids, for the list to walk its own order, each row looked
-        up among them."""
+        once; an InListOrder subquery when the list had better walk its own
+        order, each row looked up among them (walks_among_matches)."""
         with connections[using].cursor() as cursor:
             few = self.few_phrase_matches(cursor, parsed, index, kind, window)
         if few is not None:
             return few, None
-        matches, of_kind, span = self._sampled_matches(using, parsed, index, kind)
+        matches, of_kind, of_kind_at_least, span = self._sampled_matches(using, parsed, index, kind)
         plain = self.match_sql(parsed, index)
         if matches <= self.COMMON_MATCHES:
-            return None, InListOrder(plain) if matches >= self.DENSE_SHARE * span else plain
+            walk = self.walks_among_matches(matches, of_kind_at_least, span, window)
+            return None, InListOrder(plain) if walk else plain
         if of_kind is None or of_kind > self.COMMON_IN_KIND_WINDOWS * window:
             return None, None
         # The kind's ids read from its index, each looked up among the
@@ -882,13 +884,28 @@ class SQLiteEngine(_Engine):
             ids = [pk for (pk,) in cursor.fetchall()]
         return (None, plain) if len(ids) > window else (ids, None)
 
+    def walks_among_matches(self, matches, in_list, span, window):
+        """Whether a list of at most SPAN rows, IN_LIST of them among the
+        query's MATCHES (at least, spread along its order), should walk its
+        own order looking each row up among the matches rather than gather
+        them: the count reads its rows up to the window's matches, the page up
+        to its own, each at most the whole list; gathering reads every match.
+        Matches bunched at the far end of the list's order (the oldest) make
+        the walk read more than that, twice the list at worst."""
+        if not matches:
+            return False
+        wanted = (window + 1, self.LARGEST_PAGE)
+        share_read = sum(min(1.0, rows / in_list) if in_list > 0 else 1.0 for rows in wanted)
+        return span * share_read <= self.GATHER_TO_WALK_COST * matches
+
     def _sampled_matches(self, using, parsed, index, kind):
-        """How many rows of INDEX match PARSED, at most how many of them
-        are KIND's documents (None without a KIND), scaled up from the matches
-        in PROBE_RUNS runs of ids, and the span of INDEX's ids. FTS5 counts
-        the matches within a range of ids by seeking each word's list (a few
-        ms at a million documents); runs spread over all the ids, so that a
-        word found only in the newest rows is not taken for a common one."""
+        """How many rows of INDEX match PARSED, at most and at least how
+        many of them are KIND's documents (None and all the matches without a
+        KIND), scaled up from the matches in PROBE_RUNS runs of ids, and the
+        span of INDEX's ids. FTS5 counts the matches within a range of ids by
+        seeking each word's list (a few ms at a million documents); runs
+        spread over all the ids, so that a word found only in the newest rows
+        is not taken for a common one."""
         # One query: a list filtered by words keeps its query count.
         fts = index.fts
         of_kind = f"(SELECT d.kind = %s FROM {self.document} d WHERE d.id = hit.id)" if kind else "0"
@@ -913,18 +930,21 @@ class SQLiteEngine(_Engine):
             )
             span, found, checked, found_of_kind = cursor.fetchone()
         if not found:
-            return 0, (0 if kind else None), span or 0
+            return 0, (0 if kind else None), 0, span or 0
         # Runs no longer than their step, so that none is counted twice in a
         # small table.
         step = max(span // self.PROBE_RUNS, 1)
         matches = found * span / min(span, self.PROBE_RUNS * min(step, self.PROBE_RUN_IDS))
         if not kind:
-            return matches, None, span
+            return matches, None, matches, span
         # Two standard deviations above the kind's share of the checked
         # matches: a few of 200 checked decide, and walking a kind for few
         # matches costs about as many times more as gathering many does
         # (1.3-1.5 s walked against 120-190 ms gathered; 46 ms against 330).
-        return matches, matches * (found_of_kind + 2 * math.sqrt(found_of_kind)) / checked, span
+        # And below, for a walk among the matches.
+        spread = 2 * math.sqrt(found_of_kind)
+        at_most = matches * (found_of_kind + spread) / checked
+        return matches, at_most, matches * max(0.0, found_of_kind - spread) / checked, span
 
     def candidates(self, cursor, parsed, filters, limit):
         where, where_params = self.filters_sql(filters)

@@ -698,9 +698,9 @@ def test_a_list_filtered_by_words_most_documents_hold_walks_its_order_among_thei
         )
         return [decision.title for decision in response.context["object_list"]], walked_among_matches
 
-    monkeypatch.setattr(SQLiteEngine, "DENSE_SHARE", 2)  # never: every match looked up, then sorted
-    gathered, gathered_walked = listed()
-    monkeypatch.setattr(SQLiteEngine, "DENSE_SHARE", 1 / 3)
+    with monkeypatch.context() as never_walked:
+        never_walked.setattr(SQLiteEngine, "GATHER_TO_WALK_COST", 0)  # every match looked up, then sorted
+        gathered, gathered_walked = listed()
     walked, walked_walked = listed()
 
     assert walked == gathered and len(walked) >= 8
@@ -709,6 +709,39 @@ def test_a_list_filtered_by_words_most_documents_hold_walks_its_order_among_thei
         assert (gathered_walked, walked_walked) == (False, True)
         # A word one document of fourteen holds is gathered.
         assert listed(q="budget") == (["Budget"], False)
+
+
+@pytest.mark.parametrize("shelters_in", ["decisions", "events"])
+def test_a_list_walks_among_a_words_matches_only_when_its_own_kind_holds_enough_of_them(
+    client, settings, monkeypatch, shelters_in
+):
+    """SQLite: a word in a quarter of the library is walked among in the
+    decisions' list when decisions hold it (the walk stops at the window's
+    matches), gathered when only events do (the walk would read the whole
+    list, twice, to find none)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from osce_docs.search import SQLiteEngine
+
+    settings.LIST_RESULT_WINDOW = 4
+    monkeypatch.setattr(SQLiteEngine, "LARGEST_PAGE", 1)
+    holding, other = (DecisionFactory, EventFactory) if shelters_in == "decisions" else (EventFactory, DecisionFactory)
+    held = [holding(published=True, title=f"Shelter review {n}") for n in range(10)]
+    for n in range(30):
+        other(published=True, title=f"Budget {n}")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/decisions/", {"q": "shelter"})
+    assert response.status_code == 200
+    shown = [document.pk for document in response.context["object_list"]]
+    walked = any("+" + '"decisions_decision"."document_ptr_id" IN (SELECT rowid' in q["sql"] for q in captured)
+    if shelters_in == "decisions":
+        # The window's four, all holding the word.
+        assert len(shown) == 4 and set(shown) <= {decision.pk for decision in held}
+    else:
+        assert shown == []
+    if connection.vendor == "sqlite":
+        assert walked == (shelters_in == "decisions")
 
 
 def test_a_word_common_in_the_library_but_rare_in_a_lists_kind_is_gathered_not_walked(client, monkeypatch):
