@@ -668,13 +668,20 @@ def test_a_list_filtered_by_a_common_word_checks_each_row_in_its_order_and_shows
         assert "EXISTS (SELECT 1 FROM osce_search_fts" in walked_sql
 
 
+def walks_among_matches(captured):
+    """SQLite: whether the decisions' list walked its order looking each row
+    up among the matches read once (`+id IN (the matches)`)."""
+    marker = '+"decisions_decision"."document_ptr_id" IN (SELECT rowid FROM osce_search_fts'
+    return any(marker in query["sql"] for query in captured.captured_queries)
+
+
 @pytest.mark.parametrize("words", ["shelter", '"shelter review"', "shelter -annex", "shelter or hotline"])
 @pytest.mark.parametrize("sort", ["symbol", ""])
 def test_a_list_filtered_by_words_most_documents_hold_walks_its_order_among_their_matches_and_shows_the_same(
     client, words, sort, monkeypatch
 ):
-    """SQLite: fewer matches than COMMON_MATCHES but most of the library's
-    ids: read once, then the list walks its order looking each row up among
+    """SQLite: fewer matches than COMMON_MATCHES, most of them the list's
+    own: read once, then the list walks its order looking each row up among
     them, instead of looking up and sorting every match."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -692,14 +699,10 @@ def test_a_list_filtered_by_words_most_documents_hold_walks_its_order_among_thei
         with CaptureQueriesContext(connection) as captured:
             response = client.get("/decisions/", {"q": words, "sort": sort, **query})
         assert response.status_code == 200
-        walked_among_matches = any(
-            '+"decisions_decision"."document_ptr_id" IN (SELECT rowid FROM osce_search_fts' in query["sql"]
-            for query in captured.captured_queries
-        )
-        return [decision.title for decision in response.context["object_list"]], walked_among_matches
+        return [decision.title for decision in response.context["object_list"]], walks_among_matches(captured)
 
     with monkeypatch.context() as never_walked:
-        never_walked.setattr(SQLiteEngine, "GATHER_TO_WALK_COST", 0)  # every match looked up, then sorted
+        never_walked.setattr(SQLiteEngine, "GATHER_TO_WALK_COST", 0)  # each match looked up, then all sorted
         gathered, gathered_walked = listed()
     walked, walked_walked = listed()
 
@@ -734,7 +737,7 @@ def test_a_list_walks_among_a_words_matches_only_when_its_own_kind_holds_enough_
         response = client.get("/decisions/", {"q": "shelter"})
     assert response.status_code == 200
     shown = [document.pk for document in response.context["object_list"]]
-    walked = any("+" + '"decisions_decision"."document_ptr_id" IN (SELECT rowid' in q["sql"] for q in captured)
+    walked = walks_among_matches(captured)
     if shelters_in == "decisions":
         # The window's four, all holding the word.
         assert len(shown) == 4 and set(shown) <= {decision.pk for decision in held}
