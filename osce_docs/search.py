@@ -784,7 +784,9 @@ class SQLiteEngine(_Engine):
     # 100,000: its rows' query 50 -> 2 ms. (Past COMMON_MATCHES each row is
     # checked against FTS5 instead: reading the matches costs too much.)
     GATHER_TO_WALK_COST = 6
-    # The most rows a page shows.
+    # The rows a list's page reads, taken above the site's page sizes (25 on
+    # the public lists, 50 in the admin), so that the estimate errs towards
+    # gathering.
     LARGEST_PAGE = 100
 
     # A phrase's candidates are checked one by one only when its pairs are
