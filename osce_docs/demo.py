@@ -63,7 +63,10 @@ from .models import (
     Topic,
 )
 
-SEEDS_DIR = Path("/work/shared/seeds")
+# The texts the project was created from (a copy of the shared seeds), the
+# generator's English vocabulary: in the repository, so that a seed gives the
+# same corpus on every machine.
+SEEDS_DIR = Path(__file__).resolve().parent / "demo_seeds"
 FIRST_YEAR, LAST_YEAR = 1976, 2025
 LAST_DAY = datetime.date(LAST_YEAR, 12, 31)
 DRAFT_SHARE = 0.05

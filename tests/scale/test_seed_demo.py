@@ -105,6 +105,22 @@ def test_the_same_seed_gives_the_same_corpus():
     assert third != first
 
 
+def test_the_generators_text_draws_on_seed_texts_shipped_in_the_repository():
+    # Read from outside the checkout, a clone elsewhere (or a machine without
+    # the shared seeds) silently generated another corpus from the same seed.
+    from django.conf import settings
+
+    from osce_docs.demo import SEEDS_DIR, Vocabulary
+
+    assert SEEDS_DIR.is_relative_to(settings.BASE_DIR)
+    shipped = sorted(SEEDS_DIR.glob("*.txt"))
+    assert len(shipped) >= 2
+    vocabulary = Vocabulary.build()
+    words_of_seeds = set(" ".join(path.read_text(encoding="utf-8") for path in shipped).split())
+    assert len(vocabulary.sentences) > 20
+    assert all(set(sentence.split()) <= words_of_seeds for sentence in vocabulary.sentences)
+
+
 def test_clear_removes_only_synthetic_records():
     real = DecisionFactory(published=True)
     AttachmentFactory(document=real)
