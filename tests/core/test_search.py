@@ -914,6 +914,30 @@ def test_summary_snippet_marks_the_words_and_escapes_html():
     assert "<script>" not in hit.summary_snippet
 
 
+def test_a_summary_snippet_shows_where_the_summary_holds_a_word_in_any_form_and_only_there(
+    django_capture_on_commit_callbacks,
+):
+    # PostgreSQL draws summary snippets only for entries whose title or
+    # summary match (the rest would come back without a mark): this checks
+    # that no summary holding the words loses its snippet.
+    in_title = DecisionFactory(published=True, title="Trafficking review", summary="Nothing else here.")
+    in_summary = DecisionFactory(published=True, title="Decision", summary="Persons were trafficked across borders.")
+    in_file = DecisionFactory(published=True, title="Annex", summary="A plain summary.")
+    attach(in_file, pages=["Trafficking in persons, page one."], name="a.pdf", capture=django_capture_on_commit_callbacks)
+    either = DecisionFactory(published=True, title="Other", summary="Forced labour in agriculture.")
+
+    hits = {hit.document.pk: hit for hit in search_documents("trafficking").hits}
+    assert set(hits) == {in_title.pk, in_summary.pk, in_file.pk}
+    assert hits[in_title.pk].summary_snippet == ""
+    assert "<mark>trafficked</mark>" in hits[in_summary.pk].summary_snippet
+    assert hits[in_file.pk].summary_snippet == ""
+    assert "<mark>Trafficking</mark>" in hits[in_file.pk].file_snippet
+
+    hits = {hit.document.pk: hit for hit in search_documents("trafficking or labour").hits}
+    assert "<mark>labour</mark>" in hits[either.pk].summary_snippet
+    assert "<mark>trafficked</mark>" in hits[in_summary.pk].summary_snippet
+
+
 def test_snippet_names_the_right_file_and_page(django_capture_on_commit_callbacks):
     document = DecisionFactory(published=True, title="Decision")
     attach(document, pages=["General provisions."], name="main.pdf", capture=django_capture_on_commit_callbacks)
