@@ -203,10 +203,10 @@ def scenarios(deep_page=2000):
     from decisions.models import CountryVisitReport, Decision
 
     def deep_query():
-        # Past the deepest page a list serves, ask for its last page: page 40
+        # At or past the deepest page a list serves, ask for its last page: page 40
         # of a long list, the real last page of a short one (never a 404).
         served = deepest_page(deep_page)
-        return "page=last" if served < deep_page else f"page={served}"
+        return "page=last" if served <= deep_page else f"page={served}"
 
     def lists(prefix, name, one, three):
         """ONE and THREE: a query string, or a function that picks one from the corpus."""

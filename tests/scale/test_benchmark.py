@@ -141,3 +141,11 @@ def test_a_filtered_scenario_with_nothing_to_filter_is_not_available():
     CountryVisitReport.objects.update(status=Status.DRAFT)  # the seed data's reports, unpublished
     with pytest.raises(benchmark.NotAvailable, match="no published rows with a country iso2"):
         benchmark._reports_of_one_country()
+
+
+def test_deep_page_scenarios_ask_a_short_list_for_its_last_page_whatever_the_deep_page_asked(client):
+    call_command("seed_demo", "--documents", "200", stdout=StringIO())
+    deep = [(name, address) for name, _group, address in benchmark.scenarios(deep_page=40) if "deep page" in name]
+    assert len(deep) >= 4
+    for name, address in deep:
+        assert client.get(address()).status_code == 200, name
