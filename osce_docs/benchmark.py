@@ -16,6 +16,7 @@ plus the bare view at an address no one links to.
 import contextlib
 import json
 import logging
+import math
 import os
 import statistics
 import tempfile
@@ -206,7 +207,7 @@ def scenarios(deep_page=2000):
         # At or past the deepest page a list serves, ask for its last page: page 40
         # of a long list, the real last page of a short one (never a 404).
         served = deepest_page(deep_page)
-        return "page=last" if served <= deep_page else f"page={served}"
+        return "page=last" if served == deepest_page(math.inf) else f"page={served}"
 
     def lists(prefix, name, one, three):
         """ONE and THREE: a query string, or a function that picks one from the corpus."""

@@ -143,9 +143,12 @@ def test_a_filtered_scenario_with_nothing_to_filter_is_not_available():
         benchmark._reports_of_one_country()
 
 
-def test_deep_page_scenarios_ask_a_short_list_for_its_last_page_whatever_the_deep_page_asked(client):
+def test_the_deepest_page_served_is_asked_as_the_last_page_so_a_short_list_answers_and_a_shallower_one_as_itself(client):
     call_command("seed_demo", "--documents", "200", stdout=StringIO())
     deep = [(name, address) for name, _group, address in benchmark.scenarios(deep_page=40) if "deep page" in name]
     assert len(deep) >= 4
     for name, address in deep:
         assert client.get(address()).status_code == 200, name
+    # A shallower deep page is that page.
+    shallow = [address() for name, _group, address in benchmark.scenarios(deep_page=2) if "deep page" in name]
+    assert shallow and all(url.endswith("page=2") for url in shallow), shallow
