@@ -16,7 +16,13 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .admin_lists import FullTextSearchMixin, WindowedChangeListMixin, kept_document_total, year_filter
+from .admin_lists import (
+    ActionCheckboxMixin,
+    FullTextSearchMixin,
+    WindowedChangeListMixin,
+    kept_document_total,
+    year_filter,
+)
 from .filetypes import ALLOWED_TYPES
 from .forms import AttachmentForm, AttachmentInlineFormSet, DocumentImportForm
 from .history import record_version
@@ -63,7 +69,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     object_history_list_template = "admin/osce_docs/object_history_list.html"
 
 
-class DocumentPartAdmin(WindowedChangeListMixin, EditorRulesMixin, HistoryAdmin):
+class DocumentPartAdmin(ActionCheckboxMixin, WindowedChangeListMixin, EditorRulesMixin, HistoryAdmin):
     """A part of a document edited on its own page (a recommendation, a
     relation …). DOCUMENT_PATH leads from the part to its document, e.g.
     "report" or "recommendation.report"; editors may pick drafts only.
@@ -255,7 +261,12 @@ def reextract_document_text(modeladmin, request, queryset):
 
 
 class DocumentAdminMixin(
-    FullTextSearchMixin, WindowedChangeListMixin, EditorRulesMixin, StoredFilesCleanupMixin, HistoryAdmin
+    ActionCheckboxMixin,
+    FullTextSearchMixin,
+    WindowedChangeListMixin,
+    EditorRulesMixin,
+    StoredFilesCleanupMixin,
+    HistoryAdmin,
 ):
     """What every kind of document's admin shares: the inlines, the publish
     actions (Publishers only), the editors' rules, and the audit trail (the
@@ -506,7 +517,7 @@ class DocumentImportMixin:
 
 
 @admin.register(Document)
-class DocumentAdmin(FullTextSearchMixin, WindowedChangeListMixin, admin.ModelAdmin):
+class DocumentAdmin(ActionCheckboxMixin, FullTextSearchMixin, WindowedChangeListMixin, admin.ModelAdmin):
     """All documents of every kind in one list: the quick way to find any
     record, and what relation fields search through."""
 

@@ -17,15 +17,19 @@ public lists (osce_docs/pagination.py):
 - the number of files on each row is counted for the rows shown, not
   grouped over the whole list;
 - documents are searched through the full-text index, as on the site,
-  instead of a LIKE over the title and summary of every row.
+  instead of a LIKE over the title and summary of every row;
+- each row's action checkbox is written directly (``ActionCheckboxMixin``).
 """
 
 import datetime
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.db import models
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .pagination import WindowPaginator
@@ -39,6 +43,21 @@ class ChangeListWithoutFacets(ChangeList):
         super().__init__(*args, **kwargs)
         # Read when the filters are drawn: no counts, no "Show counts" link.
         self.add_facets = self.is_facets_optional = False
+
+
+class ActionCheckboxMixin:
+    """A ModelAdmin mixin: each row's action checkbox written directly, the
+    markup Django's CheckboxInput draws through the template engine (about
+    0.3 ms a row: a fifth of a 100-row list's time)."""
+
+    def action_checkbox(self, obj):
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
 
 class WindowedChangeListMixin:

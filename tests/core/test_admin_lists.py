@@ -204,3 +204,19 @@ def test_select_all_on_a_list_past_the_window_says_it_takes_every_match_and_does
     )
     assert "5 documents published." in acted.text
     assert Decision.objects.published().count() == 5
+
+
+def test_each_rows_action_checkbox_is_the_markup_djangos_widget_draws_and_selects_the_row(staff_client):
+    from django.contrib import admin as django_admin
+
+    from osce_docs.admin_lists import ActionCheckboxMixin
+
+    decision = DecisionFactory(title='Quotes "and" <tags> & ampersands')
+    model_admin = django_admin.site._registry[Decision]
+    assert isinstance(model_admin, ActionCheckboxMixin)
+    ours = model_admin.action_checkbox(decision)
+    djangos = django_admin.ModelAdmin.action_checkbox(model_admin, decision)
+    assert ours == djangos
+    page = staff_client.get(DECISIONS).content.decode()
+    assert ours in page
+    assert '<input type="checkbox" id="action-toggle"' in page  # the column's header selects all
