@@ -253,26 +253,33 @@ def _postgresql_backward():
     return statements
 
 
-def _sqlite_forward():
-    statements = []
-    for table, name, columns, changes in WATCHED:
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            def source(which, columns=columns):
-                return "(SELECT " + ", ".join(f"{which}.{column} AS {column}" for column in columns) + ")"
+def sqlite_trigger(table, name, columns, changes, event, when=""):
+    """The CREATE TRIGGER of TABLE's EVENT (INSERT, UPDATE, DELETE), run
+    WHEN (a condition, if any) holds; an update only when a counted column
+    changed."""
 
-            rows = _signed_rows(columns, event, source)
-            body = " ".join(changes(rows, "sqlite"))
-            when = ""
-            if event == "UPDATE":
-                # Only a change of the columns the counts depend on is worth the work.
-                changed = " OR ".join(f"old.{column} IS NOT new.{column}" for column in columns)
-                event = f"UPDATE OF {', '.join(columns)}"
-                when = f"WHEN {changed}"
-            statements.append(
-                f"CREATE TRIGGER osce_public_count_{name}_{event.split()[0].lower()} AFTER {event} ON {table} "
-                f"{when} BEGIN {body} END"
-            )
-    return statements
+    def source(which):
+        return "(SELECT " + ", ".join(f"{which}.{column} AS {column}" for column in columns) + ")"
+
+    rows = _signed_rows(columns, event, source)
+    body = " ".join(changes(rows, "sqlite"))
+    if event == "UPDATE":
+        # Only a change of the columns the counts depend on is worth the work.
+        when = " OR ".join(f"old.{column} IS NOT new.{column}" for column in columns)
+        event = f"UPDATE OF {', '.join(columns)}"
+    when = f"WHEN {when}" if when else ""
+    return (
+        f"CREATE TRIGGER osce_public_count_{name}_{event.split()[0].lower()} AFTER {event} ON {table} "
+        f"{when} BEGIN {body} END"
+    )
+
+
+def _sqlite_forward():
+    return [
+        sqlite_trigger(table, name, columns, changes, event)
+        for table, name, columns, changes in WATCHED
+        for event in ("INSERT", "UPDATE", "DELETE")
+    ]
 
 
 def _sqlite_backward():
