@@ -711,7 +711,8 @@ class PostgreSQLEngine(_Engine):
 def id_array(ids):
     """PostgreSQL: IDS as one array literal, for `%s::bigint[]`. Given a list,
     psycopg writes it element by element and checks each with a regular
-    expression: 1.2 ms of a search's Python for its five lists of 240 ids."""
+    expression: 0.14 ms of CPU for 240 ids, 0.06 ms as one literal, and a
+    search sends seven such lists (facets, snippets)."""
     return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
