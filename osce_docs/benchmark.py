@@ -26,11 +26,15 @@ from dataclasses import asdict, dataclass, field
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpResponse
+from django.template import engines
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, Resolver404, include, path, resolve, reverse
+from django.utils.functional import SimpleLazyObject
+from django.views.generic import ListView
 
 BARE_PATH = "/__benchmark__/bare/"
+MINIMAL_LIST_PATH = "/__benchmark__/minimal-list/"
 DOWNLOAD_MB = 200
 
 
@@ -38,8 +42,37 @@ def bare_view(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# One line per row: the least a Django template can draw for a list.
+MINIMAL_LIST_TEMPLATE = SimpleLazyObject(
+    lambda: engines["django"].from_string(
+        "<!doctype html><html lang=\"en\"><title>Documents</title><h1>Documents</h1><ul>"
+        "{% for document in object_list %}"
+        '<li><a href="{{ document.get_absolute_url }}">{{ document.title }}</a> {{ document.published_on|date:"j F Y" }}</li>'
+        "{% endfor %}</ul>"
+    )
+)
+
+
+class MinimalListView(ListView):
+    """Django's own floor for a list page: a generic ListView of the 25 newest
+    published documents (four columns, read along the primary key, no count,
+    no filters) drawn by a one-line-per-row template, through the same
+    middleware. The site's lists do much more; this row says how much of
+    their ratio to the bare view Django's ORM and template engine take
+    before any of the site's code runs."""
+
+    def get_queryset(self):
+        from .models import Document
+
+        return Document.objects.published().only("kind", "slug", "title", "published_on").order_by("-pk")[:25]
+
+    def render_to_response(self, context, **response_kwargs):
+        return HttpResponse(MINIMAL_LIST_TEMPLATE.render(context, self.request))
+
+
 urlpatterns = [
     path(BARE_PATH.strip("/") + "/", bare_view),
+    path(MINIMAL_LIST_PATH.strip("/") + "/", MinimalListView.as_view()),
     path("", include("osce_docs.urls")),
 ]
 
@@ -224,6 +257,7 @@ def scenarios(deep_page=2000):
 
     return [
         ("bare Django view", "floor", lambda: BARE_PATH),
+        ("minimal Django list (25 rows)", "reference", lambda: MINIMAL_LIST_PATH),
         ("home", "list", lambda: _path("/")),
         *lists("decisions", "decisions:decision_list", "body=pc", "body=pc&year_from=2000&topic=prevention"),
         *lists("reports", "decisions:report_list", _reports_of_one_country, _reports_of_a_representative_on_a_topic),
@@ -467,7 +501,7 @@ def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, prog
         floor = None
 
         def wanted(name, group):
-            return not only or group == "floor" or any(word in name for word in only)
+            return not only or group in {"floor", "reference"} or any(word in name for word in only)
 
         def record(name, group, take):
             """The Result of TAKE(result), which returns the figures; a page
@@ -493,7 +527,7 @@ def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, prog
             def take(result):
                 result.url = address()
                 figures = measure(client, result.url, requests)
-                if group not in {"floor", "admin"} and figures["status"] == 200:
+                if group not in {"floor", "reference", "admin"} and figures["status"] == 200:
                     figures.update(measure_cached(client, result.url, requests))
                 return figures
 

@@ -31,6 +31,11 @@ def test_benchmark_reports_every_scenario_beside_the_bare_view(tmp_path):
     assert bare["available"] and bare["status"] == 200 and bare["queries"] == 0 and bare["ratio_p95"] == 1.0
     assert bare["cached_p95_ms"] is None  # the floor is the view alone, never a cache hit
     assert "cached/bare" in text
+    minimal = payload["results"][1]
+    assert minimal["scenario"] == "minimal Django list (25 rows)"
+    # One query for its 25 rows, drawn as 25 lines; never a cache hit either.
+    assert minimal["status"] == 200 and minimal["queries"] == 1 and minimal["cached_p95_ms"] is None
+    assert minimal["ratio_p95"] > 0
     for result in payload["results"]:
         if result["available"]:
             assert result["p95_ms"] >= result["p50_ms"] > 0
@@ -152,3 +157,21 @@ def test_the_deepest_page_served_is_asked_as_the_last_page_so_a_short_list_answe
     # A shallower deep page is that page.
     shallow = [address() for name, _group, address in benchmark.scenarios(deep_page=2) if "deep page" in name]
     assert shallow and all(url.endswith("page=2") for url in shallow), shallow
+
+
+def test_the_minimal_django_list_draws_the_25_newest_published_documents_and_no_draft(client, settings):
+    """The benchmark's reference list: the floor under the site's lists, so it must list what they list."""
+    from tests.factories import DecisionFactory, EventFactory
+
+    settings.ROOT_URLCONF = "osce_docs.benchmark"
+    published = [DecisionFactory(published=True) for _ in range(20)] + [EventFactory(published=True) for _ in range(10)]
+    draft = DecisionFactory(title="A draft nobody may see")
+    response = client.get(benchmark.MINIMAL_LIST_PATH)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<li>") == 25
+    newest = sorted(published, key=lambda document: document.pk, reverse=True)[:25]
+    for document in newest:
+        assert f'<a href="{document.get_absolute_url()}">' in html
+    assert draft.title not in html
+    assert published[0].get_absolute_url() not in html  # the oldest five are past the 25
