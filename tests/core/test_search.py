@@ -1200,3 +1200,41 @@ def test_a_phrase_search_that_takes_too_long_is_stopped_with_a_message_and_the_n
 
     monkeypatch.setattr(engine, "candidates", original)
     assert titles(search_documents('"labour inspectors"')) == ["Labour inspectors and trafficking"]
+
+
+@pytest.mark.parametrize("walked", [False, True], ids=["from the index", "walked, then the index"])
+def test_a_phrase_ranks_title_summary_and_file_matches_from_one_read_of_its_pairs(
+    walked, monkeypatch, django_capture_on_commit_callbacks
+):
+    """PostgreSQL: every tier read from the pairs' index takes the same matches,
+    read once; walked tiers fall back on them past the walk. Either way the
+    hits are the same, in the tiers' order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from osce_docs.search import PostgreSQLEngine
+
+    if walked:
+        # Every tier dense: walked over the newest two ids, then read from the index.
+        monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 0)
+        monkeypatch.setattr(PostgreSQLEngine, "WALK_IDS", 2)
+    else:
+        monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 1)
+        monkeypatch.setattr(PostgreSQLEngine, "DENSE_FACTOR", 1_000_000)
+    in_file = DecisionFactory(published=True, title="Annual report", summary="Budgets.")
+    attach(in_file, pages=["Nothing.", "Victims of forced labour were identified."], capture=django_capture_on_commit_callbacks)
+    in_summary = DecisionFactory(published=True, title="Review", summary="A review of forced labour cases.")
+    in_title = DecisionFactory(published=True, title="Forced labour in supply chains", summary="Short.")
+    DecisionFactory(published=True, title="Labour that is forced", summary="Nothing forced about labour.")
+    DecisionFactory(title="Forced labour, a draft", summary="Short.")
+    for _ in range(4):  # newer than the matches: the walk over the newest ids finds none of them
+        DecisionFactory(published=True, title="Unrelated", summary="Nothing.")
+
+    with CaptureQueriesContext(connection) as captured:
+        found = titles(search_documents('"forced labour"'))
+    assert found == [in_title.title, in_summary.title, in_file.title]
+    if connection.vendor == "postgresql":
+        ranked = [q["sql"] for q in captured.captured_queries if "a_c AS" in q["sql"]]
+        assert len(ranked) == 1
+        assert ranked[0].count("e.pairs @@") == 1
+        assert "phrase_pairs" in ranked[0]
