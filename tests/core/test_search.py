@@ -187,6 +187,20 @@ def _sqlite_candidates_from_the_index(query, kind=None):
         return {title for (title,) in cursor.fetchall()}
 
 
+def test_a_phrase_never_spans_the_end_of_one_text_and_the_start_of_the_next(django_capture_on_commit_callbacks):
+    """The title's last word and the summary's first, or the summary's last
+    and the file's first, are not neighbours: on both engines."""
+    title_then_summary = DecisionFactory(published=True, title="Labour that is forced", summary="Labour, when forced.")
+    summary_then_file = DecisionFactory(published=True, title="Budgets", summary="Nothing is forced")
+    attach(summary_then_file, pages=["Labour markets were reviewed."], capture=django_capture_on_commit_callbacks)
+    in_order = DecisionFactory(published=True, title="Review", summary="Forced labour in supply chains.")
+    assert titles(search_documents('"forced labour"')) == [in_order.title]
+    assert matching_titles('"forced labour"') == {in_order.title}
+    # Each text's words are still found, and a phrase within one text too.
+    assert matching_titles("forced labour") == {title_then_summary.title, summary_then_file.title, in_order.title}
+    assert matching_titles('"labour markets"') == {summary_then_file.title}
+
+
 def test_a_phrase_reads_only_the_documents_holding_its_words_in_order():
     from django.db import connection
 
@@ -1225,7 +1239,7 @@ def test_a_phrase_ranks_title_summary_and_file_matches_from_one_read_of_its_pair
     attach(in_file, pages=["Nothing.", "Victims of forced labour were identified."], capture=django_capture_on_commit_callbacks)
     in_summary = DecisionFactory(published=True, title="Review", summary="A review of forced labour cases.")
     in_title = DecisionFactory(published=True, title="Forced labour in supply chains", summary="Short.")
-    DecisionFactory(published=True, title="Labour that is forced", summary="Nothing forced about labour.")
+    DecisionFactory(published=True, title="Labour that is forced", summary="Labour, when forced.")
     DecisionFactory(title="Forced labour, a draft", summary="Short.")
     for _ in range(4):  # newer than the matches: the walk over the newest ids finds none of them
         DecisionFactory(published=True, title="Unrelated", summary="Nothing.")
