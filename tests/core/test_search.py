@@ -1252,3 +1252,30 @@ def test_a_phrase_ranks_title_summary_and_file_matches_from_one_read_of_its_pair
         assert len(ranked) == 1
         assert ranked[0].count("e.pairs @@") == 1
         assert "phrase_pairs" in ranked[0]
+
+
+def test_a_phrase_in_few_titles_is_read_for_the_title_tier_from_the_titles_index_not_its_many_pairs(
+    monkeypatch,
+):
+    """PostgreSQL: each tier reads whichever index holds fewer documents, its
+    own words' or the phrase's pairs'; the hits are the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from osce_docs.search import PostgreSQLEngine
+
+    # Planner's figures: the words in 1 title and 1,000 summaries and texts of
+    # 10,000 entries; the pairs in 500 documents.
+    monkeypatch.setattr(PostgreSQLEngine, "_estimated_matches", lambda self, cursor, tiers: [1, 1000, 1000, 10_000, 500])
+    in_title = DecisionFactory(published=True, title="Child victims of trafficking", summary="Short.")
+    in_summaries = [DecisionFactory(published=True, title=f"Review {n}", summary="Child victims were identified.") for n in range(3)]
+    DecisionFactory(published=True, title="Victims, child", summary="Victims; a child.")
+    with CaptureQueriesContext(connection) as captured:
+        found = titles(search_documents('"child victims"'))
+    assert found[0] == in_title.title
+    assert sorted(found[1:]) == sorted(document.title for document in in_summaries)
+    if connection.vendor == "postgresql":
+        ranked = next(q["sql"] for q in captured.captured_queries if "a_c AS" in q["sql"])
+        title_tier = ranked[ranked.index("a_c AS") : ranked.index("ab_c AS")]
+        assert "WHERE e.vector_a @@" in title_tier and "phrase_pairs p" not in title_tier
+        assert ranked.count("FROM phrase_pairs p") == 2  # the summary tier and the whole text's
