@@ -621,8 +621,9 @@ class PostgreSQLEngine(_Engine):
                     # asked for a phrase, it hands over every document holding
                     # the words, and each one's vector is read to check the
                     # positions. So an index is asked for the phrase's pairs
-                    # of words (or its words, when it has no pairs), answered
-                    # exactly with no vector read, and each document's phrase
+                    # of words (or its words, when it has no pairs or the
+                    # tier's words are in fewer documents), answered exactly
+                    # with no vector read, and each document's phrase
                     # is checked below. The pairs alone: their matches are
                     # already few, and ANDing the words' index costs a bitmap
                     # of every document holding them (65,660 titles: 16 ms).
