@@ -36,6 +36,8 @@ from django.views.generic import ListView
 BARE_PATH = "/__benchmark__/bare/"
 MINIMAL_LIST_PATH = "/__benchmark__/minimal-list/"
 DOWNLOAD_MB = 200
+# The bare view and Django's minimal list: measured in every run, never from the page cache.
+REFERENCE_GROUPS = {"floor", "reference"}
 
 
 def bare_view(request):
@@ -501,7 +503,7 @@ def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, prog
         floor = None
 
         def wanted(name, group):
-            return not only or group in {"floor", "reference"} or any(word in name for word in only)
+            return not only or group in REFERENCE_GROUPS or any(word in name for word in only)
 
         def record(name, group, take):
             """The Result of TAKE(result), which returns the figures; a page
@@ -527,7 +529,7 @@ def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, prog
             def take(result):
                 result.url = address()
                 figures = measure(client, result.url, requests)
-                if group not in {"floor", "reference", "admin"} and figures["status"] == 200:
+                if group not in {*REFERENCE_GROUPS, "admin"} and figures["status"] == 200:
                     figures.update(measure_cached(client, result.url, requests))
                 return figures
 

@@ -631,7 +631,7 @@ class PostgreSQLEngine(_Engine):
                     check_params = params
                 else:
                     check, check_params = f"FROM {self.document} d WHERE d.id = m.id", []
-                if parsed.has_phrase and pairs and with_pairs <= words_estimate:
+                if pairs and with_pairs <= words_estimate:
                     # Every tier takes the same pairs' matches: read once (the
                     # CTE below), each tier sorting its own copy of the ids.
                     bound, matches_params = bounded("p.id")
@@ -678,7 +678,7 @@ class PostgreSQLEngine(_Engine):
         # at 100,000 documents).
         phrase_pairs, phrase_pairs_params = (
             (f"phrase_pairs AS (SELECT e.document_id AS id FROM {self.entry} e WHERE {pairs}), ", pairs_params)
-            if parsed.has_phrase and pairs
+            if pairs
             else ("", [])
         )
         sql = f"""
