@@ -6,10 +6,14 @@ import datetime
 import math
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import _get_latest_lastmod, x_robots_tag
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import http_date
 
 from .markup import escape
 from .models import Document, State, Topic
@@ -129,28 +133,41 @@ def on_site_clock(value, zone):
     return value
 
 
-class SitemapIndexTemplate:
-    """django.contrib.sitemaps' sitemap_index.xml, written in Python: the
-    index holds one line per 2,000 document ids (500 at a million), and the
-    template engine spent about 7 µs on each (500 lines: 4.9 -> 1.5 ms)."""
+INDEX_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+)
 
-    def render(self, context=None, request=None):
-        zone = timezone.get_current_timezone()
-        return "".join(
-            [
-                '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-                *(self.sitemap(site, zone) for site in context["sitemaps"]),
-                "</sitemapindex>\n",
-            ]
-        )
 
-    @staticmethod
-    def sitemap(site, zone):
-        if not site.last_mod:
-            return f"<sitemap><loc>{escape(site.location)}</loc></sitemap>"
-        # As the template's `date:"c"`.
-        last_mod = on_site_clock(site.last_mod, zone).isoformat()
-        return f"<sitemap><loc>{escape(site.location)}</loc><lastmod>{last_mod}</lastmod></sitemap>"
+@x_robots_tag
+def sitemap_index(request, sitemaps, sitemap_url_name):
+    """django.contrib.sitemaps' index view, written out: the index holds one
+    line per 2,000 document ids (500 at a million), and Django's view built
+    an item for each and its template escaped each address. Here a section's
+    address is escaped once and its pages follow it (`?p=2`, ...), so the
+    index costs the same at any size (500 lines: 1.4-1.5 -> 1.0 ms p50,
+    as 9 lines; SQLite, 7 December)."""
+    domain = get_current_site(request).domain
+    zone = timezone.get_current_timezone()
+    lines = []
+    every_lastmod, latest = True, None
+    for section, site in sitemaps.items():
+        site = site() if callable(site) else site
+        location = escape(f"{site.protocol or request.scheme}://{domain}{reverse(sitemap_url_name, args=[section])}")
+        last_mod = site.get_latest_lastmod()
+        if last_mod is None:
+            every_lastmod = False
+            end = "</loc></sitemap>"
+        else:
+            latest = _get_latest_lastmod(latest, last_mod)
+            # As the template's `date:"c"`.
+            end = f"</loc><lastmod>{on_site_clock(last_mod, zone).isoformat()}</lastmod></sitemap>"
+        lines.append(f"<sitemap><loc>{location}{end}")
+        lines.extend(f"<sitemap><loc>{location}?p={page}{end}" for page in range(2, site.paginator.num_pages + 1))
+    # As Django's: a Last-Modified only when every section has one (for 304s).
+    headers = {"Last-Modified": http_date(latest.timestamp())} if every_lastmod and latest else None
+    return HttpResponse(
+        "".join([INDEX_HEAD, *lines, "</sitemapindex>\n"]), content_type="application/xml", headers=headers
+    )
 
 
 class UrlsetTemplate:

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from . import feeds, views
 from .health import healthz
-from .sitemaps import SitemapIndexTemplate, UrlsetTemplate, sitemaps
+from .sitemaps import UrlsetTemplate, sitemap_index, sitemaps
 
 admin.site.site_header = "OSCE anti-trafficking document library"
 admin.site.site_title = "Document library admin"
@@ -31,8 +31,8 @@ urlpatterns = [
     # An index of sections, each paginated (?p=2): every page costs the same at any size.
     path(
         "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section", "template_name": SitemapIndexTemplate()},
+        sitemap_index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
