@@ -1216,25 +1216,30 @@ def test_a_phrase_search_that_takes_too_long_is_stopped_with_a_message_and_the_n
     assert titles(search_documents('"labour inspectors"')) == ["Labour inspectors and trafficking"]
 
 
-@pytest.mark.parametrize("walked", [False, True], ids=["from the index", "walked, then the index"])
+@pytest.mark.parametrize("read", ["from the index", "newest ids, then older", "walked, then the index"])
 def test_a_phrase_ranks_title_summary_and_file_matches_from_one_read_of_its_pairs(
-    walked, monkeypatch, django_capture_on_commit_callbacks
+    read, monkeypatch, django_capture_on_commit_callbacks
 ):
     """PostgreSQL: every tier read from the pairs' index takes the same matches,
-    read once; walked tiers fall back on them past the walk. Either way the
+    read once (those among the newest ids, then the older ones if a tier
+    needs them); walked tiers fall back on them past the walk. Either way the
     hits are the same, in the tiers' order."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from osce_docs.search import PostgreSQLEngine
 
-    if walked:
+    if read == "walked, then the index":
         # Every tier dense: walked over the newest two ids, then read from the index.
         monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 0)
         monkeypatch.setattr(PostgreSQLEngine, "WALK_IDS", 2)
     else:
         monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 1)
         monkeypatch.setattr(PostgreSQLEngine, "DENSE_FACTOR", 1_000_000)
+    if read == "newest ids, then older":
+        # The newest 7 of the 9 documents below hold the title's match; the
+        # summary's and the file's are older.
+        monkeypatch.setattr(PostgreSQLEngine, "WALK_IDS", 7)
     in_file = DecisionFactory(published=True, title="Annual report", summary="Budgets.")
     attach(in_file, pages=["Nothing.", "Victims of forced labour were identified."], capture=django_capture_on_commit_callbacks)
     in_summary = DecisionFactory(published=True, title="Review", summary="A review of forced labour cases.")
@@ -1250,8 +1255,11 @@ def test_a_phrase_ranks_title_summary_and_file_matches_from_one_read_of_its_pair
     if connection.vendor == "postgresql":
         ranked = [q["sql"] for q in captured.captured_queries if "a_c AS" in q["sql"]]
         assert len(ranked) == 1
-        assert ranked[0].count("e.pairs @@") == 1
-        assert "phrase_pairs" in ranked[0]
+        # Once among the newest ids, once among the older.
+        assert ranked[0].count("e.pairs @@") == 2
+        assert "FROM older_pairs p" in ranked[0]
+        # A walked tier has read the newest ids already.
+        assert ("FROM newest_pairs p" in ranked[0]) == (read != "walked, then the index")
 
 
 def test_a_phrase_in_few_titles_is_read_for_the_title_tier_from_the_titles_index_not_its_many_pairs(
@@ -1277,5 +1285,5 @@ def test_a_phrase_in_few_titles_is_read_for_the_title_tier_from_the_titles_index
     if connection.vendor == "postgresql":
         ranked = next(q["sql"] for q in captured.captured_queries if "a_c AS" in q["sql"])
         title_tier = ranked[ranked.index("a_c AS") : ranked.index("ab_c AS")]
-        assert "WHERE e.vector_a @@" in title_tier and "phrase_pairs p" not in title_tier
-        assert ranked.count("FROM phrase_pairs p") == 2  # the summary tier and the whole text's
+        assert "WHERE e.vector_a @@" in title_tier and "_pairs p" not in title_tier
+        assert ranked.count("FROM newest_pairs p") == 2  # the summary tier and the whole text's
