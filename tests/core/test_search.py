@@ -1032,13 +1032,15 @@ def test_results_are_paginated():
     assert not {hit.document.pk for hit in first.hits} & {hit.document.pk for hit in second.hits}
 
 
-def test_ranking_reads_a_bounded_number_of_matches(settings):
+def test_ranking_reads_a_bounded_number_of_matches_and_says_so_as_a_lower_bound(settings, client):
     settings.SEARCH_CANDIDATES = 5
     for number in range(12):
         DecisionFactory(published=True, title=f"Protection {number}")
     results = search_documents("protection")
     assert results.more
     assert results.total == 6
+    # Six are read and shown; whether a seventh exists is not (12 do here).
+    assert "At least 6 documents match" in client.get("/search/", {"q": "protection"}).text
 
 
 class TestDraftsNeverMatch:
