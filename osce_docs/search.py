@@ -495,6 +495,8 @@ class PostgreSQLEngine(_Engine):
     DENSE_SHARE = 0.1
     # How far a dense tier walks before it asks the index (see candidates).
     WALK_IDS = 10_000
+    # ...if the newest this many held enough matches; otherwise only these.
+    SHORT_WALK_IDS = 1_000
 
     def _estimated_matches(self, cursor, tiers):
         """The planner's estimate of each tier's matches, from one EXPLAIN
@@ -599,21 +601,27 @@ class PostgreSQLEngine(_Engine):
         # matches come from the index. So an estimate that was wrong (words
         # common alone and rare together: "PC.DEC/557" walked all of a million
         # documents for 5 s) costs a bounded walk, not a walk of the library.
-        walk_end = f"(SELECT MAX(document_id) FROM {self.entry}) - %s"
+        max_id = f"(SELECT MAX(document_id) FROM {self.entry})"
+        walk_end = f"{max_id} - %s"
 
-        def tier(condition, params, estimate, n, vector, words_estimate):
+        def tier(name, condition, params, estimate, n, vector, words_estimate):
+            """(the tier's SQL, its params, its walk's end: a CTE's SQL and
+            params, or None when it is read from an index)."""
             dense = estimate > self.DENSE_FACTOR * limit or estimate > self.DENSE_SHARE * entries
             # In a form the planner cannot turn into an index condition or a
             # join: where this code has chosen a walk, the planner, trusting its
             # own estimate for words that go together, would read every match
             # through the index and sort them.
             checked = f"coalesce({condition}, false)"
+            # Where a walked tier stops (the CTE below), past which its
+            # matches come from an index.
+            tier_end = f"(SELECT lo FROM {name}_end)"
 
             def from_index(below_walk):
                 # "+ 0": a filter on the index's matches, not a bitmap of the
                 # primary key's million ids ANDed with them.
                 def bounded(key):
-                    return (f" AND {key} + 0 <= {walk_end}", [self.WALK_IDS]) if below_walk else ("", [])
+                    return (f" AND {key} + 0 <= {tier_end}", []) if below_walk else ("", [])
 
                 if parsed.has_phrase:
                     # The planner cannot estimate a phrase (it multiplies its
@@ -637,8 +645,10 @@ class PostgreSQLEngine(_Engine):
                     # CTEs below), each tier sorting its own copy of the ids;
                     # the older ones only when the newest do not give N.
                     older = "(SELECT p.id FROM older_pairs p ORDER BY p.id DESC)"
-                    matches = older if below_walk else f"(SELECT p.id FROM newest_pairs p ORDER BY p.id DESC) UNION ALL {older}"
-                    matches_params = []
+                    bound, matches_params = bounded("p.id")
+                    # (A walk cut short leaves some of the newest ids to the pairs.)
+                    newest = f"(SELECT p.id FROM newest_pairs p WHERE true{bound} ORDER BY p.id DESC)"
+                    matches = f"{newest} UNION ALL {older}"
                     # Newest first already: a sort of both would read the older.
                     newest_first = ""
                 else:
@@ -659,23 +669,45 @@ class PostgreSQLEngine(_Engine):
                 return sql, [*matches_params, *check_params, *where_params, n]
 
             if not dense:
-                return from_index(below_walk=False)
+                return (*from_index(below_walk=False), None)
+            # The walk goes on past the newest SHORT_WALK_IDS ids only if
+            # they held enough matches for it to find N within WALK_IDS (half
+            # the share that needs, at least one): the planner's estimates do
+            # not tell a rare phrase of common words from a common one, and a
+            # walk of 10,000 entries for a rare one found 6 matches in two
+            # tiers ("forced labour" at a million, 64 ms; its pairs take a few).
+            # (The entries alone, drafts and filters aside: a filtered walk
+            # goes on as far as an unfiltered one.)
+            short = min(self.SHORT_WALK_IDS, self.WALK_IDS)
+            enough = max(1, math.ceil(n * short / self.WALK_IDS / 2))
+            end = (
+                f"SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM {self.entry} e "
+                f"WHERE e.document_id > {max_id} - %s AND {checked} ORDER BY e.document_id DESC LIMIT %s) found) >= %s "
+                f"THEN {max_id} - %s ELSE {max_id} - %s END AS lo"
+            )
+            end_params = [short, *params, enough, enough, self.WALK_IDS, short]
             walk = (
                 f"SELECT e.document_id AS id FROM {self.entry} e JOIN {self.document} d ON d.id = e.document_id "
-                f"WHERE e.document_id > {walk_end} AND {checked} AND d.status = 'published'{where} "
+                f"WHERE e.document_id > {tier_end} AND {checked} AND d.status = 'published'{where} "
                 f"ORDER BY e.document_id DESC LIMIT %s"
             )
             rest, rest_params = from_index(below_walk=True)
             # The index is read only when the walk found fewer than N: the
             # LIMIT stops pulling rows before the second branch starts.
             sql = f"SELECT id FROM (({walk}) UNION ALL ({rest})) walked_first LIMIT %s"
-            return sql, [self.WALK_IDS, *params, *where_params, n, *rest_params, n]
+            return sql, [*params, *where_params, n, *rest_params, n], (end, end_params)
 
         parts = [
-            tier(*conditions[0], estimates[0], limit, "vector_a", words_estimates[0]),
-            tier(*conditions[1], estimates[1], limit, "vector_ab", words_estimates[1]),
-            tier(*conditions[2], estimates[2], limit + 1, "vector", words_estimates[2]),
+            tier("a", *conditions[0], estimates[0], limit, "vector_a", words_estimates[0]),
+            tier("ab", *conditions[1], estimates[1], limit, "vector_ab", words_estimates[1]),
+            tier("all", *conditions[2], estimates[2], limit + 1, "vector", words_estimates[2]),
         ]
+        # Each walked tier's end, worked out once however often it is read.
+        ends, ends_params = "", []
+        for name, (_, _, end) in zip(("a", "ab", "all"), parts):
+            if end:
+                ends += f"{name}_end AS MATERIALIZED ({end[0]}), "
+                ends_params += end[1]
         # The documents holding the phrases' pairs, for the tiers read from
         # the pairs' index: PostgreSQL computes them when a tier first asks,
         # and once for all three (each tier's own scan of the index read every
@@ -697,7 +729,7 @@ class PostgreSQLEngine(_Engine):
             )
             phrase_pairs_params = [*pairs_params, self.WALK_IDS, *pairs_params, self.WALK_IDS]
         sql = f"""
-            WITH {phrase_pairs}a_c AS ({parts[0][0]}), ab_c AS ({parts[1][0]}), all_c AS ({parts[2][0]}),
+            WITH {phrase_pairs}{ends}a_c AS ({parts[0][0]}), ab_c AS ({parts[1][0]}), all_c AS ({parts[2][0]}),
             scored AS (
                 SELECT c.id, 0 AS tier, ts_rank(e.vector_ab, {positive}) AS score
                     FROM a_c c JOIN {self.entry} e ON e.document_id = c.id
@@ -712,6 +744,7 @@ class PostgreSQLEngine(_Engine):
         """
         params = [
             *phrase_pairs_params,
+            *ends_params,
             *parts[0][1],
             *parts[1][1],
             *parts[2][1],

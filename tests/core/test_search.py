@@ -626,8 +626,10 @@ def test_a_word_in_a_large_share_of_a_small_library_is_read_newest_first_not_sca
     if connection.vendor == "postgresql":
         # Six matches are far fewer than ten pages, but most of the table: each
         # tier walks the newest ids (where the planner would scan every entry).
-        (candidates,) = (query["sql"] for query in captured.captured_queries if "WITH a_c AS" in query["sql"])
+        (candidates,) = (query["sql"] for query in captured.captured_queries if "a_c AS (" in query["sql"])
         assert candidates.count("walked_first") == 3
+        # Each walk's end, worked out once.
+        assert candidates.count("_end AS MATERIALIZED") == 3
 
 
 def checks_each_row(words, index=None, kind=None):
@@ -1218,7 +1220,9 @@ def test_a_phrase_search_that_takes_too_long_is_stopped_with_a_message_and_the_n
     assert titles(search_documents('"labour inspectors"')) == ["Labour inspectors and trafficking"]
 
 
-@pytest.mark.parametrize("read", ["from the index", "newest ids, then older", "walked, then the index"])
+@pytest.mark.parametrize(
+    "read", ["from the index", "newest ids, then older", "walked, then the index", "walked a short way, then the index"]
+)
 def test_a_phrase_ranks_title_summary_and_file_matches_from_one_read_of_its_pairs(
     read, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -1235,6 +1239,12 @@ def test_a_phrase_ranks_title_summary_and_file_matches_from_one_read_of_its_pair
         # Every tier dense: walked over the newest two ids, then read from the index.
         monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 0)
         monkeypatch.setattr(PostgreSQLEngine, "WALK_IDS", 2)
+    elif read == "walked a short way, then the index":
+        # The newest two ids (of the eight a walk may read) hold no match:
+        # the walk stops there, and the pairs below them give every hit.
+        monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 0)
+        monkeypatch.setattr(PostgreSQLEngine, "WALK_IDS", 8)
+        monkeypatch.setattr(PostgreSQLEngine, "SHORT_WALK_IDS", 2)
     else:
         monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 1)
         monkeypatch.setattr(PostgreSQLEngine, "DENSE_FACTOR", 1_000_000)
@@ -1259,9 +1269,9 @@ def test_a_phrase_ranks_title_summary_and_file_matches_from_one_read_of_its_pair
         assert len(ranked) == 1
         # Once among the newest ids, once among the older.
         assert ranked[0].count("e.pairs @@") == 2
-        assert "FROM older_pairs p" in ranked[0]
-        # A walked tier has read the newest ids already.
-        assert ("FROM newest_pairs p" in ranked[0]) == (read != "walked, then the index")
+        assert "FROM older_pairs p" in ranked[0] and "FROM newest_pairs p" in ranked[0]
+        # A walked tier reads, past its walk's end, only the pairs below it.
+        assert ("p.id + 0 <= (SELECT lo FROM" in ranked[0]) == read.startswith("walked")
 
 
 def test_a_phrase_in_few_titles_is_read_for_the_title_tier_from_the_titles_index_not_its_many_pairs(
