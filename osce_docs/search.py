@@ -704,8 +704,8 @@ class PostgreSQLEngine(_Engine):
         ]
         # Each walked tier's end, worked out once however often it is read.
         ends, ends_params = "", []
-        for name, (_, _, end) in zip(("a", "ab", "all"), parts):
-            if end:
+        for name, part in zip(("a", "ab", "all"), parts):
+            if end := part[2]:
                 ends += f"{name}_end AS MATERIALIZED ({end[0]}), "
                 ends_params += end[1]
         # The documents holding the phrases' pairs, for the tiers read from
