@@ -601,7 +601,8 @@ class PostgreSQLEngine(_Engine):
         # matches come from the index. So an estimate that was wrong (words
         # common alone and rare together: "PC.DEC/557" walked all of a million
         # documents for 5 s) costs a bounded walk, not a walk of the library.
-        max_id = f"(SELECT MAX(document_id) FROM {self.entry})"
+        # The newest id, read once (the CTE newest_id below).
+        max_id = "(SELECT id FROM newest_id)"
         walk_end = f"{max_id} - %s"
 
         def tier(name, condition, params, estimate, n, vector, words_estimate):
@@ -729,7 +730,8 @@ class PostgreSQLEngine(_Engine):
             )
             phrase_pairs_params = [*pairs_params, self.WALK_IDS, *pairs_params, self.WALK_IDS]
         sql = f"""
-            WITH {phrase_pairs}{ends}a_c AS ({parts[0][0]}), ab_c AS ({parts[1][0]}), all_c AS ({parts[2][0]}),
+            WITH newest_id AS MATERIALIZED (SELECT MAX(document_id) AS id FROM {self.entry}),
+            {phrase_pairs}{ends}a_c AS ({parts[0][0]}), ab_c AS ({parts[1][0]}), all_c AS ({parts[2][0]}),
             scored AS (
                 SELECT c.id, 0 AS tier, ts_rank(e.vector_ab, {positive}) AS score
                     FROM a_c c JOIN {self.entry} e ON e.document_id = c.id
