@@ -606,8 +606,8 @@ class PostgreSQLEngine(_Engine):
         walk_end = f"{max_id} - %s"
 
         def tier(name, condition, params, estimate, n, vector, words_estimate):
-            """(the tier's SQL, its params, its walk's end: a CTE's SQL and
-            params, or None when it is read from an index)."""
+            """(the tier's SQL, its params, its walk's end: the CTE NAME_end
+            and its params, or None when it is read from an index)."""
             dense = estimate > self.DENSE_FACTOR * limit or estimate > self.DENSE_SHARE * entries
             # In a form the planner cannot turn into an index condition or a
             # join: where this code has chosen a walk, the planner, trusting its
@@ -682,9 +682,9 @@ class PostgreSQLEngine(_Engine):
             short = min(self.SHORT_WALK_IDS, self.WALK_IDS)
             enough = max(1, math.ceil(n * short / self.WALK_IDS / 2))
             end = (
-                f"SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM {self.entry} e "
-                f"WHERE e.document_id > {max_id} - %s AND {checked} ORDER BY e.document_id DESC LIMIT %s) found) >= %s "
-                f"THEN {max_id} - %s ELSE {max_id} - %s END AS lo"
+                f"{name}_end AS MATERIALIZED (SELECT {max_id} - CASE WHEN (SELECT COUNT(*) FROM ("
+                f"SELECT 1 FROM {self.entry} e WHERE e.document_id > {max_id} - %s AND {checked} "
+                f"ORDER BY e.document_id DESC LIMIT %s) found) >= %s THEN %s ELSE %s END AS lo), "
             )
             end_params = [short, *params, enough, enough, self.WALK_IDS, short]
             walk = (
@@ -705,9 +705,9 @@ class PostgreSQLEngine(_Engine):
         ]
         # Each walked tier's end, worked out once however often it is read.
         ends, ends_params = "", []
-        for name, part in zip(("a", "ab", "all"), parts):
+        for part in parts:
             if end := part[2]:
-                ends += f"{name}_end AS MATERIALIZED ({end[0]}), "
+                ends += end[0]
                 ends_params += end[1]
         # The documents holding the phrases' pairs, for the tiers read from
         # the pairs' index: PostgreSQL computes them when a tier first asks,
