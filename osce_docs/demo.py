@@ -419,14 +419,17 @@ class ChunkWriter(threading.Thread):
     built: the database's work (PostgreSQL parsing text into vectors, SQLite
     filling its FTS index) then runs on the second core beside Python's."""
 
-    def __init__(self, write):
+    def __init__(self, write, prepare=None):
         super().__init__(name="seed-demo-writer", daemon=True)
         self.write = write
+        self.prepare = prepare
         self.chunks = queue.Queue(maxsize=2)
         self.error = None
 
     def run(self):
         try:
+            if self.prepare:
+                self.prepare()
             while (chunk := self.chunks.get()) is not None:
                 with transaction.atomic():
                     self.write(chunk)
@@ -485,11 +488,15 @@ class CorpusGenerator:
         self.next_recommendation_id = (Recommendation.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         started = timezone.now()
         deferred_indexes = _defer_bulk_indexes() if self.threaded else []
+        side_pairs = _side_pairs_index() if self.threaded and self.text_sink else None
+        self.text_sink.side_pairs = side_pairs
+        first_id = next_id
         writer = None
         done = 0
+        loaded = False
         try:
             if self.threaded:
-                writer = ChunkWriter(self._write)
+                writer = ChunkWriter(self._write, prepare=_skip_entry_pairs if side_pairs else None)
                 writer.start()
             while done < self.total:
                 size = min(self.chunk_size, self.total - done)
@@ -508,8 +515,12 @@ class CorpusGenerator:
             try:
                 if writer:
                     writer.finish()
+                    loaded = done == self.total
             finally:
-                _rebuild_indexes(deferred_indexes, stdout=self.stdout)
+                try:
+                    _finish_side_pairs(side_pairs, first_id, loaded=loaded, stdout=self.stdout)
+                finally:
+                    _rebuild_indexes(deferred_indexes, stdout=self.stdout)
         if self.text_sink:
             self.text_sink.finish(stdout=self.stdout)
         _reset_sequences()
@@ -845,6 +856,58 @@ def _defer_bulk_indexes():
         for name, _definition in definitions:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     return [definition for _name, definition in definitions]
+
+
+def _side_pairs_index():
+    """SQLite, a database in a file: the entries' pairs of words indexed by a
+    second process (osce_docs/sqlite/side_pairs.py), started here."""
+    from .sqlite import side_pairs
+
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [side_pairs.FTS])
+        if cursor.fetchone() is None:
+            return None
+    index = side_pairs.SidePairsIndex(connection.settings_dict["NAME"])
+    index.start()
+    return index
+
+
+def _skip_entry_pairs():
+    from .sqlite import side_pairs
+
+    connection.ensure_connection()
+    side_pairs.skip_entry_pairs(connection.connection)
+
+
+def _finish_side_pairs(index, first_id, *, loaded, stdout=None):
+    """The side index in the database's place once every chunk is LOADED.
+    If the load or the side process failed, the pairs of the entries the
+    load wrote (ids from FIRST_ID) are worked out here instead."""
+    if index is None:
+        return
+    if not loaded:
+        index.abandon()
+        _fill_entry_pairs(first_id)
+        return
+    started = timezone.now()
+    try:
+        index.finish()
+    except BaseException:
+        index.abandon()
+        _fill_entry_pairs(first_id)
+        raise
+    if stdout:
+        stdout.write(f"  pairs of words from the second process ({(timezone.now() - started).total_seconds():.0f} s)")
+
+
+def _fill_entry_pairs(first_id):
+    from .sqlite import side_pairs
+
+    with transaction.atomic():
+        connection.ensure_connection()
+        side_pairs.fill_entry_pairs(connection.connection, first_id)
 
 
 def _rebuild_indexes(definitions, *, stdout=None):

@@ -18,6 +18,8 @@ class TextSink:
 
     def __init__(self):
         self.entries = 0
+        # SQLite: where the entries' pairs of words go during a load (demo._side_pairs_index).
+        self.side_pairs = None
 
     def add(self, texts):
         from .models import AttachmentPage
@@ -35,6 +37,8 @@ class TextSink:
         for entry in entries:
             entry.c_text = "\n".join(by_document[entry.document_id])[:limit]
         _upsert(entries, ["a_text", "b_text", "c_text"])
+        if self.side_pairs:
+            self.side_pairs.add((e.document_id, e.kind, e.a_text, e.b_text, e.c_text) for e in entries)
         self.entries += len(entries)
 
     def finish(self, *, stdout=None):

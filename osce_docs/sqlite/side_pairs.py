@@ -1,0 +1,167 @@
+"""SQLite: the documents' pairs of words of a bulk load (the demo corpus),
+indexed by a second process in a file of its own and copied into the
+database at the end.
+
+The pairs' index (osce_docs/sqlite/pairs.py) is 43 % of a load's time
+(20,000 documents: 59 s, 34 s without it): cutting the words in Python and
+FTS5 indexing some 700 pairs a document, all in the one process that writes
+(a writer thread does not help: SQLite's own work runs in the writing
+process, and the pairs' function takes Python's interpreter lock for each
+row). Here the load's entries are written without their pairs (the entries'
+pairs function answers "" on the loading connection, `skip_entry_pairs`) and
+their texts are sent to a second process, which indexes their pairs with the
+same function in its own copy of the index, on the second core. At the end
+its index's tables replace the database's: FTS5 keeps an index in plain
+tables (`_data`, `_idx`, `_docsize`), and an index copied whole is the same
+index. The copy starts as the database's own index (the real documents'
+pairs), so nothing written before the load is lost; nothing else may write
+search entries during the load (the generator is a tool for a development
+or benchmark database).
+"""
+
+import logging
+import multiprocessing
+import os
+import queue
+import shutil
+import sqlite3
+import tempfile
+
+from . import pairs
+
+logger = logging.getLogger(__name__)
+
+FTS = "osce_search_pairs_fts"
+# The index's own tables: the rows of the index, its segments' keys, and each
+# document's size. Its configuration (`_config`) stays the database's.
+SHADOW_TABLES = ("data", "idx", "docsize")
+# The side index flushes its pending pairs to disk at each chunk's commit
+# rather than at FTS5's default of 1 MB (about 90 documents): fewer, larger
+# segments to merge (pairs alone, 20,000 documents: 14.8 -> 9 s).
+HASH_BYTES = 64 * 1024 * 1024
+# Chunks waiting for the side process (each about 13 MB of text for 2,000
+# documents): the loader does not run ahead of it by more than this.
+QUEUED_CHUNKS = 2
+
+
+def skip_entry_pairs(connection):
+    """On this sqlite3 CONNECTION, the search entries' pairs (the function's
+    four-argument form, which SQLite prefers to the variadic one for four
+    arguments) are left to the side index; the recommendations' pairs (two
+    arguments) are still worked out by their trigger. Before the connection
+    writes entries: a statement it prepared before keeps the function it
+    found then."""
+    connection.create_function(pairs.FUNCTION, 4, lambda kind, a_text, b_text, c_text: "")
+
+
+def fill_entry_pairs(connection, first_id):
+    """On sqlite3 CONNECTION, in the caller's transaction: the pairs of the
+    entries from FIRST_ID on, written while they were skipped, worked out
+    here (when a load or its side process failed), so that the index
+    matches the entries: FTS5 removes a document's pairs by being given
+    them again (`seed_demo --clear` needs them right)."""
+    connection.execute(
+        f"INSERT INTO {FTS}({FTS}, rowid, pairs) SELECT 'delete', document_id, '' "
+        "FROM osce_docs_searchentry WHERE document_id >= ?",
+        [first_id],
+    )
+    connection.execute(
+        f"INSERT INTO {FTS}(rowid, pairs) SELECT document_id, {pairs.FUNCTION}(kind, a_text, b_text, c_text) "
+        "FROM osce_docs_searchentry WHERE document_id >= ?",
+        [first_id],
+    )
+
+
+def _index(path, chunks):
+    """The side process: each chunk's rows (id, kind, a_text, b_text,
+    c_text) into the side index at PATH, one transaction a chunk."""
+    side = sqlite3.connect(path, isolation_level=None)
+    side.execute("PRAGMA journal_mode = OFF")
+    side.execute("PRAGMA synchronous = OFF")
+    while (rows := chunks.get()) is not None:
+        side.execute("BEGIN")
+        side.executemany(
+            f"INSERT INTO {FTS}(rowid, pairs) VALUES (?, ?)",
+            ((pk, pairs.document_pairs(kind, a_text, b_text, c_text)) for pk, kind, a_text, b_text, c_text in rows),
+        )
+        side.execute("COMMIT")
+    side.close()
+
+
+class SidePairsIndex:
+    """The pairs of the entries written during a load, indexed beside it.
+    `start()` before the first entry, `add()` for each batch written,
+    `finish()` after the last (or `abandon()` on failure: the caller then
+    fills the pairs in the database itself)."""
+
+    def __init__(self, database_path):
+        self.database_path = database_path
+        self.directory = tempfile.mkdtemp(prefix="osce-pairs-", dir=os.path.dirname(os.path.abspath(database_path)))
+        self.path = os.path.join(self.directory, "pairs.sqlite3")
+        self.process = None
+
+    def start(self):
+        with sqlite3.connect(self.database_path) as database:
+            (definition,) = database.execute("SELECT sql FROM sqlite_master WHERE name = ?", [FTS]).fetchone()
+        side = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            side.execute(definition)
+            side.execute(f"INSERT INTO {FTS}({FTS}, rank) VALUES ('hashsize', {HASH_BYTES})")
+            side.execute("ATTACH DATABASE ? AS db", [self.database_path])
+            side.execute("BEGIN")
+            for table in SHADOW_TABLES:
+                side.execute(f"DELETE FROM main.{FTS}_{table}")
+                side.execute(f"INSERT INTO main.{FTS}_{table} SELECT * FROM db.{FTS}_{table}")
+            side.execute("COMMIT")
+        finally:
+            side.close()
+        # A fresh interpreter, not a fork of this one with its open connections.
+        context = multiprocessing.get_context("spawn")
+        self.chunks = context.Queue(maxsize=QUEUED_CHUNKS)
+        self.process = context.Process(target=_index, args=(self.path, self.chunks), name="seed-demo-pairs", daemon=True)
+        self.process.start()
+
+    def add(self, rows):
+        """ROWS: (document_id, kind, a_text, b_text, c_text) of entries just written."""
+        self._put(list(rows))
+
+    def _put(self, item):
+        # Never waits forever on a process that is gone.
+        while True:
+            if not self.process.is_alive():
+                raise RuntimeError(f"The pairs' side process stopped (exit code {self.process.exitcode}).")
+            try:
+                self.chunks.put(item, timeout=1)
+                return
+            except queue.Full:
+                continue
+
+    def finish(self):
+        """Wait for the side process, then put its index in the database's
+        place, on a connection of its own (the database's other connections
+        see a new version of the file and read the index afresh)."""
+        self._put(None)
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError(f"The pairs' side process failed (exit code {self.process.exitcode}).")
+        database = sqlite3.connect(self.database_path, isolation_level=None)
+        try:
+            database.execute("ATTACH DATABASE ? AS side", [self.path])
+            database.execute("BEGIN IMMEDIATE")
+            for table in SHADOW_TABLES:
+                database.execute(f"DELETE FROM main.{FTS}_{table}")
+                database.execute(f"INSERT INTO main.{FTS}_{table} SELECT * FROM side.{FTS}_{table}")
+            database.execute("COMMIT")
+            database.execute("DETACH DATABASE side")
+        finally:
+            database.close()
+        self._remove()
+
+    def abandon(self):
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        self._remove()
+
+    def _remove(self):
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -1,0 +1,152 @@
+"""SQLite: the demo load's pairs of words indexed by a second process
+(osce_docs/sqlite/side_pairs.py). The load must leave the same index the
+entries' triggers would have built, and --clear must be able to remove it."""
+
+import importlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from osce_docs.sqlite import pairs
+
+ROOT = Path(__file__).resolve().parents[2]
+FTS = "osce_search_pairs_fts"
+
+
+def manage(database, media, *args):
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "MEDIA_ROOT": str(media)}
+    environment.pop("DJANGO_ENV", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def index_terms(database):
+    """(pair, documents holding it) of the database's pairs' index, after FTS5's own integrity check."""
+    connection = sqlite3.connect(database)
+    try:
+        connection.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('integrity-check')")
+        connection.execute(f"CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, {FTS}, 'row')")
+        return connection.execute("SELECT term, doc FROM temp.terms ORDER BY term").fetchall()
+    finally:
+        connection.close()
+
+
+def terms_the_triggers_give(database):
+    """The same, for an index built from the database's entries as their triggers build it."""
+    connection = sqlite3.connect(":memory:")
+    pairs.register(connection)
+    connection.execute("CREATE VIRTUAL TABLE p USING fts5(pairs, content='', detail=none, tokenize = \"ascii tokenchars '_'\")")
+    connection.execute("ATTACH DATABASE ? AS db", [str(database)])
+    connection.execute(
+        "INSERT INTO p(rowid, pairs) SELECT document_id, osce_search_pairs(kind, a_text, b_text, c_text) "
+        "FROM db.osce_docs_searchentry"
+    )
+    connection.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, p, 'row')")
+    return connection.execute("SELECT term, doc FROM temp.terms ORDER BY term").fetchall()
+
+
+def entry_count(database):
+    with sqlite3.connect(database) as connection:
+        return connection.execute("SELECT COUNT(*) FROM osce_docs_searchentry").fetchone()[0]
+
+
+def test_a_load_into_a_sqlite_file_indexes_its_pairs_in_a_second_process_as_the_triggers_would(tmp_path):
+    database, media = tmp_path / "library.sqlite3", tmp_path / "media"
+    manage(database, media, "migrate", "--no-input", "-v0")
+    real_entries = entry_count(database)
+    real_terms = index_terms(database)
+
+    # More than one chunk (2,000): the threaded load, the only one with a side process.
+    output = manage(database, media, "seed_demo", "--documents", "2100", "--text-kb", "0.5", "--seed", "3")
+
+    assert "pairs of words from the second process" in output
+    assert entry_count(database) > real_entries + 2000
+    loaded = index_terms(database)
+    assert loaded == terms_the_triggers_give(database)
+    assert ("nation_referr", 0) not in loaded and len(loaded) > len(real_terms)
+    # No file of the second process is left beside the database.
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith("osce-pairs-")) == []
+
+    # --clear gives FTS5 each document's pairs again to remove them: it can
+    # only if they are the ones indexed (else the check above fails here).
+    manage(database, media, "seed_demo", "--clear")
+    assert entry_count(database) == real_entries
+    assert index_terms(database) == real_terms
+
+
+def test_a_connection_that_skips_the_entries_pairs_still_works_out_the_recommendations(tmp_path):
+    from osce_docs.sqlite import side_pairs
+
+    connection = sqlite3.connect(":memory:")
+    pairs.register(connection)
+    side_pairs.skip_entry_pairs(connection)
+    # The entries' trigger passes four texts, the recommendations' two.
+    assert connection.execute("SELECT osce_search_pairs('report', 'Forced labour', '', '')").fetchone() == ("",)
+    assert connection.execute("SELECT osce_search_pairs(NULL, 'Forced labour')").fetchone() == ("forc_labour",)
+
+
+def searchable_entries(connection):
+    """The entries' table and its pairs' index with their triggers, as migration 0018 makes them."""
+    pairs.register(connection)
+    connection.execute(
+        "CREATE TABLE osce_docs_searchentry (document_id INTEGER PRIMARY KEY, kind TEXT, a_text TEXT, b_text TEXT, c_text TEXT)"
+    )
+    migration = importlib.import_module("osce_docs.migrations.0018_sqlite_search_pairs")
+    forward, _ = migration.pairs_index(FTS, "osce_docs_searchentry", "document_id", ["a_text", "b_text", "c_text"], kind="kind")
+    for sql in forward:
+        connection.execute(sql)
+
+
+def holding(connection, pair):
+    return [pk for (pk,) in connection.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?", [f'"{pair}"'])]
+
+
+def test_when_a_load_stops_the_entries_it_wrote_get_their_pairs_from_the_database_itself(tmp_path):
+    from osce_docs.sqlite import side_pairs
+
+    database = tmp_path / "library.sqlite3"
+    # As in the generator: the loading connection skips the entries' pairs,
+    # the database's own connection (the generator's main thread) does not.
+    connection = sqlite3.connect(database, isolation_level=None)
+    searchable_entries(connection)
+    loading = sqlite3.connect(database, isolation_level=None)
+    side_pairs.skip_entry_pairs(loading)
+    insert = "INSERT INTO osce_docs_searchentry VALUES (?, 'decision', ?, '', '')"
+    connection.execute(insert, [1, "Forced labour before the load"])
+    loading.executemany(insert, [(2, "Forced labour in supply chains"), (3, "Child victims")])
+    loading.close()
+    assert holding(connection, "forc_labour") == [1]
+
+    side_pairs.fill_entry_pairs(connection, 2)
+
+    assert holding(connection, "forc_labour") == [1, 2]
+    assert holding(connection, "child_victim") == [3]
+    connection.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('integrity-check')")
+    # Each entry's pairs removed by their own: nothing is left.
+    connection.execute("DELETE FROM osce_docs_searchentry")
+    connection.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('integrity-check')")
+    assert holding(connection, "forc_labour") == holding(connection, "child_victim") == []
+
+
+def test_a_side_process_that_stopped_is_reported_not_waited_for(tmp_path):
+    from osce_docs.sqlite import side_pairs
+
+    database = tmp_path / "library.sqlite3"
+    with sqlite3.connect(database) as connection:
+        searchable_entries(connection)
+    index = side_pairs.SidePairsIndex(str(database))
+    index.start()
+    index.process.terminate()
+    index.process.join()
+    with pytest.raises(RuntimeError, match="side process stopped"):
+        for _ in range(side_pairs.QUEUED_CHUNKS + 2):
+            index.add([(1, "decision", "Forced labour", "", "")])
+    index.abandon()
+    assert not Path(index.directory).exists()
