@@ -95,7 +95,7 @@ class SidePairsIndex:
     fills the pairs in the database itself)."""
 
     def __init__(self, database_path):
-        self.database_path = database_path
+        self.database_path = str(database_path)
         self.directory = tempfile.mkdtemp(prefix="osce-pairs-", dir=os.path.dirname(os.path.abspath(database_path)))
         self.path = os.path.join(self.directory, "pairs.sqlite3")
         self.process = None
