@@ -488,7 +488,7 @@ class CorpusGenerator:
         self.next_recommendation_id = (Recommendation.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         started = timezone.now()
         deferred_indexes = _defer_bulk_indexes() if self.threaded else []
-        side_pairs = _side_pairs_index() if self.threaded and self.text_sink else None
+        side_pairs = _side_pairs_index() if self.threaded else None
         self.text_sink.side_pairs = side_pairs
         first_id = next_id
         writer = None
@@ -889,22 +889,28 @@ def _finish_side_pairs(index, first_id, *, loaded, stdout=None):
         return
     if not loaded:
         index.abandon()
-        _fill_entry_pairs(first_id)
+        _fill_entry_pairs(first_id, stdout=stdout)
         return
     started = timezone.now()
     try:
         index.finish()
     except BaseException:
         index.abandon()
-        _fill_entry_pairs(first_id)
+        _fill_entry_pairs(first_id, stdout=stdout)
         raise
     if stdout:
         stdout.write(f"  pairs of words from the second process ({(timezone.now() - started).total_seconds():.0f} s)")
 
 
-def _fill_entry_pairs(first_id):
+def _fill_entry_pairs(first_id, *, stdout=None):
     from .sqlite import side_pairs
 
+    if stdout:
+        # Stopped half-way, the index would lack these entries' pairs.
+        stdout.write(
+            "  the load stopped: the pairs of the entries it wrote are worked out here "
+            "(if this is interrupted too: manage.py rebuild_search_index --fts)"
+        )
     with transaction.atomic():
         connection.ensure_connection()
         side_pairs.fill_entry_pairs(connection.connection, first_id)

@@ -158,8 +158,12 @@ class SidePairsIndex:
         self._remove()
 
     def abandon(self):
-        if self.process is not None and self.process.is_alive():
-            self.process.terminate()
+        if self.process is not None:
+            # Chunks still buffered for a process that will not read them:
+            # without this the interpreter would wait for them at exit, forever.
+            self.chunks.cancel_join_thread()
+            if self.process.is_alive():
+                self.process.terminate()
             self.process.join()
         self._remove()
 

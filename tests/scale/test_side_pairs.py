@@ -81,6 +81,43 @@ def test_a_load_into_a_sqlite_file_indexes_its_pairs_in_a_second_process_as_the_
     assert index_terms(database) == real_terms
 
 
+FAILING_LOAD = """
+import django, sys
+django.setup()
+from osce_docs import demo
+write = demo.CorpusGenerator._write
+def fail_on_the_second_chunk(self, chunk):
+    if chunk.documents[0].pk > 100:
+        raise RuntimeError("disk full")
+    write(self, chunk)
+demo.CorpusGenerator._write = fail_on_the_second_chunk
+try:
+    demo.generate_demo_corpus(documents=300, seed=4, text_kb=0.5, chunk_size=100, stdout=sys.stdout)
+except RuntimeError as error:
+    print("stopped:", error)
+"""
+
+
+def test_a_load_into_a_sqlite_file_that_fails_half_way_leaves_the_pairs_of_what_it_wrote(tmp_path):
+    database, media = tmp_path / "library.sqlite3", tmp_path / "media"
+    manage(database, media, "migrate", "--no-input", "-v0")
+    real_entries, real_terms = entry_count(database), index_terms(database)
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "MEDIA_ROOT": str(media)}
+    environment.setdefault("DJANGO_SETTINGS_MODULE", "osce_docs.settings")
+
+    result = subprocess.run(
+        [sys.executable, "-c", FAILING_LOAD], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+    assert "stopped: disk full" in result.stdout, result.stderr
+    assert "the pairs of the entries it wrote are worked out here" in result.stdout
+    # The first chunk was written and kept; its pairs are indexed as the triggers would have.
+    assert entry_count(database) > real_entries
+    assert index_terms(database) == terms_the_triggers_give(database)
+    manage(database, media, "seed_demo", "--clear")
+    assert index_terms(database) == real_terms
+
+
 def test_a_connection_that_skips_the_entries_pairs_still_works_out_the_recommendations(tmp_path):
     from osce_docs.sqlite import side_pairs
 
