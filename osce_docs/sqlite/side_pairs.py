@@ -19,7 +19,7 @@ search entries during the load (the generator is a tool for a development
 or benchmark database).
 """
 
-import logging
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -28,8 +28,6 @@ import sqlite3
 import tempfile
 
 from . import pairs
-
-logger = logging.getLogger(__name__)
 
 FTS = "osce_search_pairs_fts"
 # The index's own tables: the rows of the index, its segments' keys, and each
@@ -88,6 +86,18 @@ def _index(path, chunks):
     side.close()
 
 
+def _copy_index(source, *, into):
+    """The pairs' index of the database file SOURCE in place of the one in
+    the database file INTO, in one transaction on a connection of its own."""
+    with contextlib.closing(sqlite3.connect(into, isolation_level=None)) as database:
+        database.execute("ATTACH DATABASE ? AS source", [source])
+        database.execute("BEGIN IMMEDIATE")
+        for table in SHADOW_TABLES:
+            database.execute(f"DELETE FROM main.{FTS}_{table}")
+            database.execute(f"INSERT INTO main.{FTS}_{table} SELECT * FROM source.{FTS}_{table}")
+        database.execute("COMMIT")
+
+
 class SidePairsIndex:
     """The pairs of the entries written during a load, indexed beside it.
     `start()` before the first entry, `add()` for each batch written,
@@ -101,20 +111,12 @@ class SidePairsIndex:
         self.process = None
 
     def start(self):
-        with sqlite3.connect(self.database_path) as database:
+        with contextlib.closing(sqlite3.connect(self.database_path)) as database:
             (definition,) = database.execute("SELECT sql FROM sqlite_master WHERE name = ?", [FTS]).fetchone()
-        side = sqlite3.connect(self.path, isolation_level=None)
-        try:
+        with contextlib.closing(sqlite3.connect(self.path)) as side, side:
             side.execute(definition)
             side.execute(f"INSERT INTO {FTS}({FTS}, rank) VALUES ('hashsize', {HASH_BYTES})")
-            side.execute("ATTACH DATABASE ? AS db", [self.database_path])
-            side.execute("BEGIN")
-            for table in SHADOW_TABLES:
-                side.execute(f"DELETE FROM main.{FTS}_{table}")
-                side.execute(f"INSERT INTO main.{FTS}_{table} SELECT * FROM db.{FTS}_{table}")
-            side.execute("COMMIT")
-        finally:
-            side.close()
+        _copy_index(self.database_path, into=self.path)
         # A fresh interpreter, not a fork of this one with its open connections.
         context = multiprocessing.get_context("spawn")
         self.chunks = context.Queue(maxsize=QUEUED_CHUNKS)
@@ -144,17 +146,7 @@ class SidePairsIndex:
         self.process.join()
         if self.process.exitcode != 0:
             raise RuntimeError(f"The pairs' side process failed (exit code {self.process.exitcode}).")
-        database = sqlite3.connect(self.database_path, isolation_level=None)
-        try:
-            database.execute("ATTACH DATABASE ? AS side", [self.path])
-            database.execute("BEGIN IMMEDIATE")
-            for table in SHADOW_TABLES:
-                database.execute(f"DELETE FROM main.{FTS}_{table}")
-                database.execute(f"INSERT INTO main.{FTS}_{table} SELECT * FROM side.{FTS}_{table}")
-            database.execute("COMMIT")
-            database.execute("DETACH DATABASE side")
-        finally:
-            database.close()
+        _copy_index(self.path, into=self.database_path)
         self._remove()
 
     def abandon(self):

@@ -17,12 +17,18 @@ ROOT = Path(__file__).resolve().parents[2]
 FTS = "osce_search_pairs_fts"
 
 
-def manage(database, media, *args):
+def run_python(database, media, *args, timeout=600):
+    """Python run in the project with DATABASE and MEDIA as its settings."""
     environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "MEDIA_ROOT": str(media)}
     environment.pop("DJANGO_ENV", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600
+    environment.setdefault("DJANGO_SETTINGS_MODULE", "osce_docs.settings")
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=timeout
     )
+
+
+def manage(database, media, *args):
+    result = run_python(database, media, "manage.py", *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -102,12 +108,8 @@ def test_a_load_into_a_sqlite_file_that_fails_half_way_leaves_the_pairs_of_what_
     database, media = tmp_path / "library.sqlite3", tmp_path / "media"
     manage(database, media, "migrate", "--no-input", "-v0")
     real_entries, real_terms = entry_count(database), index_terms(database)
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "MEDIA_ROOT": str(media)}
-    environment.setdefault("DJANGO_SETTINGS_MODULE", "osce_docs.settings")
 
-    result = subprocess.run(
-        [sys.executable, "-c", FAILING_LOAD], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
-    )
+    result = run_python(database, media, "-c", FAILING_LOAD, timeout=120)
 
     assert "stopped: disk full" in result.stdout, result.stderr
     assert "the pairs of the entries it wrote are worked out here" in result.stdout
