@@ -339,8 +339,9 @@ class PostgreSQLEngine(_Engine):
     def year_sql(column):
         return f"to_char({column}, 'YYYY')"
 
-    def pairs_sql(self, parsed, *, kind=None, estimated=False):
-        """A condition on the entry `e` that every document matching PARSED's
+    def pairs_sql(self, parsed, *, kind=None, estimated=False, column="e.pairs"):
+        """A condition on the entry `e` (or on the COLUMN of pairs of another
+        index's row: the recommendations', decisions 0012) that every document matching PARSED's
         phrases meets and few others do: holding the phrases' pairs of
         neighbouring words (migration 0016), which their GIN index answers
         without reading a word's position. "" when PARSED has no phrase (a
@@ -360,7 +361,7 @@ class PostgreSQLEngine(_Engine):
             if all(term.phrase for term in clause):
                 # A phrase without pairs (its words three apart) is a NULL the
                 # planner folds into "true" before planning.
-                sql.append("(" + " OR ".join(f"e.pairs @@ {held} OR {pairs} IS NULL" for _ in clause) + ")")
+                sql.append("(" + " OR ".join(f"{column} @@ {held} OR {pairs} IS NULL" for _ in clause) + ")")
                 params += [value for term in clause for value in [term.text, *kind_params, term.text]]
         return " AND ".join(sql), params
 
@@ -471,6 +472,15 @@ class PostgreSQLEngine(_Engine):
                     f"UNION ALL SELECT NULL WHERE NOT {in_window}"
                 )
                 probe_params = [*pairs_params, window + 1, window, *params, window]
+        elif index is RECOMMENDATIONS:
+            # Their pairs' index (decisions 0012) hands over only the rows
+            # holding a phrase's pairs, where the words' index intersected
+            # the words' long lists ("national referral mechanism", in no
+            # recommendation: 4 ms at a million).
+            pairs, pairs_params = self.pairs_sql(parsed, column="pairs")
+            if pairs:
+                probe = f"{plain[0]} AND {pairs} LIMIT %s"
+                probe_params = [*plain[1], *pairs_params, window + 1]
         if probe is None:
             probe, probe_params = f"{plain[0]} LIMIT %s", [*plain[1], window + 1]
         with connections[using].cursor() as cursor:

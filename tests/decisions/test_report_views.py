@@ -245,10 +245,43 @@ class TestRecommendationExplorer:
         RecommendationFactory(report=reported, text="Train national labour inspectors on referral to a mechanism.")
         with CaptureQueriesContext(connection) as captured:
             assert listed(client.get(RECOMMENDATIONS, {"q": '"national referral mechanism"'})) == [inside.pk]
+        sql = " ".join(query["sql"] for query in captured.captured_queries)
+        # Their own pairs of words (decisions migrations 0011, 0012), not the documents'.
         if connection.vendor == "sqlite":
-            # Their own pairs of words (decisions migration 0011), not the documents'.
-            sql = " ".join(query["sql"] for query in captured.captured_queries)
             assert "decisions_recommendation_pairs_fts MATCH" in sql and "osce_search_pairs_fts" not in sql
+        else:
+            assert "FROM decisions_recommendation WHERE vector @@" in sql and " AND (pairs @@ " in sql
+            assert "osce_docs_searchentry" not in sql
+
+    @pytest.mark.parametrize("read_from", ["pairs", "words"])
+    def test_a_phrase_finds_the_same_recommendations_from_its_pairs_or_its_words(self, client, monkeypatch, read_from):
+        from osce_docs.search import PostgreSQLEngine, SQLiteEngine
+
+        if read_from == "words":
+            monkeypatch.setattr(PostgreSQLEngine, "pairs_sql", lambda self, parsed, **kwargs: ("", []))
+            monkeypatch.setattr(SQLiteEngine, "pairs_query", lambda self, parsed, kind=None: (None, False))
+        texts = {
+            "in order": "Fund the national referral mechanism.",
+            "out of order": "Every mechanism of referral should be national.",
+            "with a stop word": "Identify victims of trafficking early.",
+            "reordered stop word": "Trafficking of victims is a crime.",
+            "shelters": "Fund shelters within the national referral mechanism.",
+        }
+        pks = {name: RecommendationFactory(report=report(), text=text).pk for name, text in texts.items()}
+        expected = {
+            '"national referral mechanism"': {"in order", "shelters"},
+            '"mechanism referral national"': set(),
+            '"victims of trafficking"': {"with a stop word"},
+            '"national referral" -shelters': {"in order"},
+            '"referral mechanism" or "trafficking of victims"': {"in order", "shelters", "reordered stop word"},
+        }
+        for query, names in expected.items():
+            with CaptureQueriesContext(connection) as captured:
+                shown = set(listed(client.get(RECOMMENDATIONS, {"q": query})))
+            assert shown == {pks[name] for name in names}, query
+            sql = " ".join(q["sql"] for q in captured.captured_queries)
+            from_pairs = "pairs @@" in sql if connection.vendor == "postgresql" else "decisions_recommendation_pairs_fts" in sql
+            assert from_pairs == (read_from == "pairs"), query
 
     @pytest.mark.parametrize("window", [2, 1000], ids=["more matches than the window", "fewer"])
     def test_the_same_recommendations_match_however_many_there_are(self, client, settings, window):
