@@ -841,9 +841,16 @@ class CorpusGenerator:
 # transaction) and built again at its end, which is much cheaper than keeping
 # them current row by row: PostgreSQL's index of each document's pairs of
 # words (migration 0016) took as long to maintain per document as the pairs
-# took to compute, 0.75 ms. The recommendations' words and pairs (decisions
-# 0010, 0012) too.
-BULK_INDEXES = {"postgresql": ["osce_search_pairs", "decisions_recommendation_vector", "decisions_recommendation_pairs"]}
+# took to compute, 0.75 ms. The small kinds' own indexes of pairs (0021), and
+# the recommendations' words and pairs (decisions 0010, 0012) too.
+BULK_INDEXES = {
+    "postgresql": [
+        "osce_search_pairs",
+        *(f"osce_search_pairs_{kind}" for kind in ("report", "event", "statement")),
+        "decisions_recommendation_vector",
+        "decisions_recommendation_pairs",
+    ]
+}
 
 
 def _defer_bulk_indexes():

@@ -408,7 +408,13 @@ def test_a_list_of_one_kind_finds_a_phrase_in_its_own_kind_only(window, settings
     monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 1.0)
     monkeypatch.setattr(PostgreSQLEngine, "PROBED_KIND_SHARE", 1.0)
     _lantern_network_documents()
-    with CaptureQueriesContext(connection) as captured:
+    executed = []
+
+    def record(execute, sql, params, many, context):
+        executed.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(record):
         reports = CountryVisitReport.objects.published().search('"regional lantern network"')
         assert set(reports.values_list("title", flat=True)) == {"Visit one"}
     decisions = Decision.objects.published().search('"regional lantern network"')
@@ -418,6 +424,19 @@ def test_a_list_of_one_kind_finds_a_phrase_in_its_own_kind_only(window, settings
         assert probes and all("' kind report'" in sql for sql in probes)
         # Listed, the list holds the matches' ids and reads no vector.
         assert ("vector @@" in str(reports.query)) == (window == 0)
+        # The pairs are read among the reports' entries, so that their own
+        # index (migration 0021) can answer: without the whole library's,
+        # it is the one the probe uses.
+        if window == 0:
+            assert "e.kind = " in str(reports.query)
+            return
+        probe, params = next((sql, params) for sql, params in executed if "WITH candidates" in sql)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX osce_search_pairs")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {probe}", params)
+            plan = " | ".join(row[0] for row in cursor.fetchall())
+        assert "osce_search_pairs_report" in plan, plan
 
 
 @pytest.mark.parametrize("kind_share", [1.0, 0.0], ids=["a small kind", "most of the library"])
