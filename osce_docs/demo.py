@@ -28,6 +28,7 @@ import queue
 import random
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,7 @@ from decisions.models import (
 )
 from decisions.symbols import format_symbol, symbol_slug
 
+from . import pagecache
 from .models import (
     Attachment,
     AttachmentKind,
@@ -419,10 +421,12 @@ class ChunkWriter(threading.Thread):
     built: the database's work (PostgreSQL parsing text into vectors, SQLite
     filling its FTS index) then runs on the second core beside Python's."""
 
-    def __init__(self, write, prepare=None):
-        super().__init__(name="seed-demo-writer", daemon=True)
+    def __init__(self, write, prepare=None, then=None, name="seed-demo-writer"):
+        super().__init__(name=name, daemon=True)
         self.write = write
         self.prepare = prepare
+        # Called with each chunk once its transaction has committed.
+        self.then = then
         self.chunks = queue.Queue(maxsize=2)
         self.error = None
 
@@ -433,6 +437,8 @@ class ChunkWriter(threading.Thread):
             while (chunk := self.chunks.get()) is not None:
                 with transaction.atomic():
                     self.write(chunk)
+                if self.then:
+                    self.then(chunk)
         except BaseException as error:  # handed to the building thread, which raises it
             self.error = error
             while self.chunks.get() is not None:  # let put() go on until the end
@@ -470,6 +476,7 @@ class CorpusGenerator:
         self.reference = _reference()
         self.now = timezone.now()
         self.text_sink = None
+        self.texts_writer = None
         self.next_statistics_at = FIRST_STATISTICS_AT
 
     def log(self, message):
@@ -492,11 +499,18 @@ class CorpusGenerator:
         self.text_sink.side_pairs = side_pairs
         first_id = next_id
         writer = None
+        self.texts_writer = _texts_writer(self.text_sink) if self.threaded else None
         done = 0
         loaded = False
         try:
             if self.threaded:
-                writer = ChunkWriter(self._write, prepare=_skip_entry_pairs if side_pairs else None)
+                if self.texts_writer:
+                    self.texts_writer.start()
+                writer = ChunkWriter(
+                    self._write,
+                    prepare=_skip_entry_pairs if side_pairs else None,
+                    then=self.texts_writer.put if self.texts_writer else None,
+                )
                 writer.start()
             while done < self.total:
                 size = min(self.chunk_size, self.total - done)
@@ -513,9 +527,17 @@ class CorpusGenerator:
                     self.log(f"  {done:,} documents built ({elapsed:.0f} s)")
         finally:
             try:
-                if writer:
-                    writer.finish()
-                    loaded = done == self.total
+                try:
+                    if writer:
+                        writer.finish()
+                finally:
+                    if self.texts_writer:
+                        self.texts_writer.finish()
+                        # Its writes left the content version to the chunks' (see _texts_writer).
+                        pagecache.bump_content_version()
+                loaded = writer is not None and done == self.total
+                if loaded:
+                    self.log(f"  written ({(timezone.now() - started).total_seconds():.0f} s)")
             finally:
                 try:
                     _finish_side_pairs(side_pairs, first_id, loaded=loaded, stdout=self.stdout)
@@ -594,7 +616,10 @@ class CorpusGenerator:
         insert_rows(FollowUp, follow_ups)
         insert_rows(Attachment, attachments)
         if self.text_sink:
-            self.text_sink.add(texts)
+            if self.texts_writer:
+                self.text_sink.add_pages(texts)
+            else:
+                self.text_sink.add(texts)
         self._count("documents", len(documents))
         self._count("drafts", sum(1 for d in documents if d.status == Status.DRAFT))
         self._count("topic links", len(topic_rows))
@@ -860,10 +885,29 @@ def _defer_bulk_indexes():
         return []
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)", [names])
-        definitions = cursor.fetchall()
+        # In BULK_INDEXES' order: the largest first (_rebuild_indexes).
+        definitions = sorted(cursor.fetchall(), key=lambda row: names.index(row[0]))
         for name, _definition in definitions:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     return [definition for _name, definition in definitions]
+
+
+def _texts_writer(text_sink):
+    """PostgreSQL: a second writer, on a connection of its own, for the
+    chunks' search entries, each chunk's once its documents have committed.
+    Parsing their texts into vectors and pairs of words was 44 % of a load's
+    time (20,000 documents: 30 of 69 s), all of it in the one server process
+    of a single writer, while the rest of the chunk and the generator's
+    Python left the second core mostly idle. Its writes leave the content version to the
+    documents' writer (every chunk changes it there), so that the two do
+    not queue on its one row; the load changes it again at its end."""
+    if connection.vendor != "postgresql":
+        return None
+    return ChunkWriter(
+        lambda chunk: text_sink.add_entries(chunk.texts),
+        prepare=pagecache.leave_version_to_another_session,
+        name="seed-demo-texts-writer",
+    )
 
 
 def _side_pairs_index():
@@ -925,14 +969,25 @@ def _fill_entry_pairs(first_id, *, stdout=None):
 
 
 def _rebuild_indexes(definitions, *, stdout=None):
-    with connection.cursor() as cursor:
-        for definition in definitions:
-            started = timezone.now()
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-            cursor.execute(definition)
-            cursor.execute("RESET maintenance_work_mem")
+    """Build DEFINITIONS again, two at a time, each on a connection of its
+    own: PostgreSQL builds a GIN index in one process, and the library's
+    pairs of words (the first, the largest) took as long as the others
+    together."""
+
+    def build(definition):
+        started = timezone.now()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+                cursor.execute(definition)
+        finally:
+            connection.close()
+        return definition, (timezone.now() - started).total_seconds()
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="seed-demo-index") as pool:
+        for definition, seconds in pool.map(build, definitions):
             if stdout:
-                stdout.write(f"  index built again ({(timezone.now() - started).total_seconds():.0f} s): {definition}")
+                stdout.write(f"  index built again ({seconds:.0f} s): {definition}")
 
 
 def analyze():

@@ -22,16 +22,25 @@ class TextSink:
         self.side_pairs = None
 
     def add(self, texts):
+        self.add_pages(texts)
+        self.add_entries(texts)
+
+    def add_pages(self, texts):
         from .models import AttachmentPage
+
+        pages = [
+            AttachmentPage(attachment_id=attachment.pk, number=number, text=text)
+            for attachment, page_texts in _in_document_order(texts)
+            for number, text in enumerate(page_texts, start=1)
+        ]
+        AttachmentPage.objects.bulk_create(pages, batch_size=1000)
+
+    def add_entries(self, texts):
         from .search_index import _upsert, entries_for
 
-        pages, by_document = [], defaultdict(list)
-        # Originals first, as search_index orders a document's files.
-        for attachment, page_texts in sorted(texts, key=lambda item: (item[0].document_id, not item[0].is_original)):
-            for number, text in enumerate(page_texts, start=1):
-                pages.append(AttachmentPage(attachment_id=attachment.pk, number=number, text=text))
+        by_document = defaultdict(list)
+        for attachment, page_texts in _in_document_order(texts):
             by_document[attachment.document_id] += page_texts
-        AttachmentPage.objects.bulk_create(pages, batch_size=1000)
         entries = entries_for(by_document, with_files=False)
         limit = settings.SEARCH_MAX_FILE_CHARS
         for entry in entries:
@@ -49,6 +58,11 @@ class TextSink:
         search_index_optimize()
         if stdout:
             stdout.write(f"  search entries: {self.entries + missing:,}")
+
+
+def _in_document_order(texts):
+    # Originals first, as search_index orders a document's files.
+    return sorted(texts, key=lambda item: (item[0].document_id, not item[0].is_original))
 
 
 def clear_synthetic_text():

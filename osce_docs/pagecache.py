@@ -57,12 +57,33 @@ def current_token():
 
 # --- the triggers -----------------------------------------------------------
 
+# A session that sets this writes alongside another that bumps the token for
+# it (seed_demo's second writer, see demo.py), so that two writers do not
+# queue on the version row; the load bumps it once more at its end.
+BUMPED_ELSEWHERE = "osce.content_version_bumped_elsewhere"
+_NEW_TOKEN = "md5(random()::text || clock_timestamp()::text)"
 _POSTGRESQL_FUNCTION = f"""
     CREATE OR REPLACE FUNCTION osce_content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE {TABLE} SET token = md5(random()::text || clock_timestamp()::text) WHERE id = 1;
+        IF current_setting('{BUMPED_ELSEWHERE}', true) = 'on' THEN
+            RETURN NULL;
+        END IF;
+        UPDATE {TABLE} SET token = {_NEW_TOKEN} WHERE id = 1;
         RETURN NULL;
     END $$"""
+
+
+def leave_version_to_another_session():
+    """PostgreSQL: this connection's writes no longer change the content
+    version; another session's must (BUMPED_ELSEWHERE)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', false)", [BUMPED_ELSEWHERE])
+
+
+def bump_content_version():
+    """A new token, as any write to a content table gives (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET token = {_NEW_TOKEN} WHERE id = 1")
 
 
 def _postgresql_statements(table):

@@ -226,6 +226,24 @@ def test_a_failed_write_in_the_writer_thread_stops_the_generator_with_its_error(
     _assert_bulk_indexes_are_back()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_write_of_the_search_entries_stops_the_generator_with_its_error(monkeypatch):
+    # On PostgreSQL they are written by a writer of their own (demo._texts_writer).
+    from osce_docs import demo
+    from osce_docs.demo_text import TextSink
+
+    def fail(self, texts):
+        raise RuntimeError("entries: disk full")
+
+    monkeypatch.setattr(TextSink, "add_entries", fail)
+    with pytest.raises(RuntimeError, match="entries: disk full"):
+        demo.generate_demo_corpus(documents=100, seed=5, text_kb=0, chunk_size=10, threaded=True)
+    _assert_bulk_indexes_are_back()
+    # What was written is marked, and --clear removes it.
+    demo.clear_demo_corpus()
+    assert not Document.objects.filter(synthetic=True).exists()
+
+
 def test_permanent_council_decisions_span_every_period_even_when_its_numbers_are_scarce(monkeypatch):
     # At a million documents the Council's numbers would run out a fifth of
     # the way through the years; shrink the number space to see that here.
@@ -250,3 +268,54 @@ def test_statistics_are_refreshed_each_time_the_corpus_doubles_during_a_load(mon
     monkeypatch.setattr(demo, "refresh_statistics", lambda: written_when_refreshed.append(Document.objects.filter(synthetic=True).count()))
     demo.generate_demo_corpus(documents=300, seed=2, text_kb=0.5, chunk_size=40, threaded=False)
     assert written_when_refreshed == [80, 120, 200]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_search_entries_writer_does_not_queue_behind_the_documents_writer():
+    """PostgreSQL: a load writes its chunks' search entries on a second
+    connection (demo._texts_writer), which leaves the content version's one
+    row to the documents' writer, so that the two do not wait for each
+    other's commits; the load changes the version again at its end. SQLite
+    writes them in the chunk's own transaction."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from osce_docs import demo, pagecache
+    from osce_docs.demo_text import TextSink
+    from osce_docs.models import SearchEntry, Topic
+
+    if demo._texts_writer(TextSink()) is None:
+        assert connection.vendor != "postgresql"
+        return
+    document = DecisionFactory(title="Written first")
+    SearchEntry.objects.filter(document=document).delete()
+    outcome = {}
+
+    def write_entry(leave_version):
+        try:
+            if leave_version:
+                pagecache.leave_version_to_another_session()
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '1s'")
+                SearchEntry.objects.create(document=document, kind=document.kind, a_text="Written first")
+                outcome[leave_version] = "written"
+        except Exception as error:
+            outcome[leave_version] = type(error).__name__
+        finally:
+            connection.close()
+
+    for leave_version in (False, True):
+        # The documents' writer holds the version's row until it commits.
+        with transaction.atomic():
+            Topic.objects.create(slug=f"held-{leave_version}", name=f"Held {leave_version}")
+            token = pagecache.current_token()
+            side = threading.Thread(target=write_entry, args=(leave_version,))
+            side.start()
+            side.join(timeout=30)
+        SearchEntry.objects.filter(document=document).delete()
+    assert outcome == {False: "OperationalError", True: "written"}
+    assert pagecache.current_token() != token
+    token = pagecache.current_token()
+    pagecache.bump_content_version()
+    assert pagecache.current_token() != token
