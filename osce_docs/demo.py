@@ -898,9 +898,10 @@ def _texts_writer(text_sink):
     Parsing their texts into vectors and pairs of words was 44 % of a load's
     time (20,000 documents: 30 of 69 s), all of it in the one server process
     of a single writer, while the rest of the chunk and the generator's
-    Python left the second core mostly idle. Its writes leave the content version to the
-    documents' writer (every chunk changes it there), so that the two do
-    not queue on its one row; the load changes it again at its end."""
+    Python left the second core mostly idle. Its writes leave the content
+    version to the documents' writer (every chunk changes it there), so that
+    the two do not queue on its one row; the load changes it again at its
+    end."""
     if connection.vendor != "postgresql":
         return None
     return ChunkWriter(

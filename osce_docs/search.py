@@ -340,9 +340,9 @@ class PostgreSQLEngine(_Engine):
         return f"to_char({column}, 'YYYY')"
 
     def pairs_sql(self, parsed, *, kind=None, estimated=False, column="e.pairs"):
-        """A condition on the entry `e` (or on the COLUMN of pairs of another
-        index's row: the recommendations', decisions 0012) that every document matching PARSED's
-        phrases meets and few others do: holding the phrases' pairs of
+        """A condition on the entry `e` (or on another index's COLUMN of pairs:
+        the recommendations', decisions 0012) that every document matching
+        PARSED's phrases meets and few others do: holding the phrases' pairs of
         neighbouring words (migration 0016), which their GIN index answers
         without reading a word's position. "" when PARSED has no phrase (a
         clause with a single word in it is left to the words). KIND: only
