@@ -532,9 +532,12 @@ class CorpusGenerator:
                         writer.finish()
                 finally:
                     if self.texts_writer:
-                        self.texts_writer.finish()
-                        # Its writes left the content version to the chunks' (see _texts_writer).
-                        pagecache.bump_content_version()
+                        try:
+                            self.texts_writer.finish()
+                        finally:
+                            # Its writes left the content version to the
+                            # chunks' (see _texts_writer), failed or not.
+                            pagecache.bump_content_version()
                 loaded = writer is not None and done == self.total
                 if loaded:
                     self.log(f"  written ({(timezone.now() - started).total_seconds():.0f} s)")
