@@ -41,7 +41,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from .pagination import LIST_ORDER_HINT, id_bounds_sql, result_window
+from .pagination import LIST_ORDER_HINT, RUNS_BEING_WRITTEN, id_bounds_sql, result_window
 from .sqlite import pairs as word_pairs
 
 MAX_QUERY_CHARS = 500
@@ -1217,7 +1217,10 @@ class MatchesEachRow(Func):
     million documents, 26 against 117 at 10,000). Not for longer phrases,
     whose pairs would be a first check: two pairs cost more than the phrase
     at a million (48 against 39 µs a row for "national referral mechanism";
-    the list took 45 -> 57 ms)."""
+    the list took 45 -> 57 ms).
+
+    In a sampled count's runs of ids (pagination.windowed_count) each run's
+    matches are read from FTS5 at once instead, by the run's range of ids."""
 
     output_field = BooleanField()
 
@@ -1229,10 +1232,22 @@ class MatchesEachRow(Func):
     def as_sql(self, compiler, connection, **extra):
         key, key_params = compiler.compile(self.source_expressions[0])
         if self.pairs is not None:
-            pairs_match, pairs_fts = self.pairs
-            return fts_row_matches(pairs_fts, key), [pairs_match, *key_params]
-        match, match_params = compiler.compile(self.source_expressions[1])
-        return fts_row_matches(self.fts, key, match), [*match_params, *key_params]
+            (match, match_params), fts = ("%s", [self.pairs[0]]), self.pairs[1]
+        else:
+            (match, match_params), fts = compiler.compile(self.source_expressions[1]), self.fts
+        runs = RUNS_BEING_WRITTEN.get()
+        if runs is not None and key == runs.key:
+            # A sampled count's runs of the same ids (not a subquery's of
+            # another table): each run's matches read from FTS5 at once, by
+            # its range of ids (one query a run, not one a row). `+`: each row
+            # of a run looked up among them, not they driving.
+            table = runs.ids_table(
+                f"SELECT {fts}.rowid FROM run JOIN {fts} ON {fts} MATCH {match}"
+                f" AND {fts}.rowid >= run.lo AND {fts}.rowid < run.lo + %s",
+                match_params,
+            )
+            return f"+{key} IN (SELECT id FROM {table})", key_params
+        return fts_row_matches(fts, key, match), [*match_params, *key_params]
 
 
 class InListOrder(tuple):

@@ -216,3 +216,37 @@ def test_a_table_the_runs_cover_is_counted_exactly_up_to_the_window(two_hundred_
     assert windowed_count(published, 60, runs=20, run_ids=10) == 61
     assert windowed_count(Decision.objects.none().filter(pk__gt=0), 10) == 0
 
+
+@pytest.mark.parametrize("words", ["shelter", '"shelter review"', '"annual shelter review"', "shelter -budget"])
+def test_a_list_walked_among_words_settles_its_sample_from_each_runs_matches_read_at_once(
+    two_hundred_drafts, django_assert_num_queries, monkeypatch, words
+):
+    """SQLite, a list that checks its rows against FTS5 one by one (words
+    most of the library holds): the sample reads each run's matches from
+    FTS5 by the run's range of ids, once for all its rows, and still counts
+    only the rows that match. Only the 40 sampled ids hold the words: the
+    sample says "more than 40", where counting says 40."""
+    from osce_docs.search import SQLiteEngine, filter_documents
+
+    sampled = _sampled_ids(two_hundred_drafts, runs=4, run_ids=10)
+    unsampled = sorted(set(two_hundred_drafts) - sampled)
+    for pk in two_hundred_drafts:
+        decision = Decision.objects.get(pk=pk)
+        decision.title = "Annual shelter review" if pk in sampled else "Annual report"
+        decision.title = "Annual budget review" if pk in unsampled[:10] else decision.title
+        decision.status = Status.PUBLISHED
+        decision.save()
+    # Common enough to be walked row by row, whatever the table's size.
+    monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 3)
+    monkeypatch.setattr(SQLiteEngine, "COMMON_IN_KIND_WINDOWS", 0)
+    monkeypatch.setattr(SQLiteEngine, "few_phrase_matches", lambda *args: None)
+    listed = filter_documents(Decision.objects.published(), words)
+    assert listed.count() == 40
+    with django_assert_num_queries(1) as captured:
+        assert windowed_count(listed, 40, runs=4, run_ids=10) == 41
+    if connection.vendor == "sqlite":
+        sql = captured[0]["sql"]
+        assert "MATCH" in sql and "rowid >= run.lo" in sql
+    # The runs' matches are the rows that match: the sampled rows, which
+    # hold no "budget", do not count for it, and its ten are counted.
+    assert windowed_count(filter_documents(Decision.objects.published(), "budget"), 20, runs=4, run_ids=10) == 10
