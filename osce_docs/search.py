@@ -1243,7 +1243,7 @@ class MatchesEachRow(Func):
             # of a run looked up among them, not they driving.
             table = runs.ids_table(
                 f"SELECT {fts}.rowid FROM run JOIN {fts} ON {fts} MATCH {match}"
-                f" AND {fts}.rowid >= run.lo AND {fts}.rowid < run.lo + %s",
+                f" AND {fts}.rowid >= run.lo + %s AND {fts}.rowid < run.lo + %s",
                 match_params,
             )
             return f"+{key} IN (SELECT id FROM {table})", key_params

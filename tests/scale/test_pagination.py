@@ -199,6 +199,25 @@ def test_the_glance_stops_reading_a_run_at_its_cap_of_matches(two_hundred_drafts
     assert windowed_count(published, 20, runs=4, run_ids=10, glance_matches=5) == 21
 
 
+def test_a_sample_that_passes_the_window_but_not_beyond_doubt_reads_on_before_counting(
+    two_hundred_drafts, django_assert_num_queries
+):
+    # The sample (4 runs of 10 ids) finds its 40 ids all published: scaled
+    # up, 200 against a window of 110, more than two standard deviations
+    # above it but not four. Read on to twice their length, the runs find 80
+    # of 80: beyond doubt, so "more than 110", where counting (what the list
+    # did before) says 110.
+    read_on = _sampled_ids(two_hundred_drafts, runs=4, run_ids=20)
+    elsewhere = sorted(set(two_hundred_drafts) - read_on)[:30]
+    published = _publish([*read_on, *elsewhere])
+    assert published.count() == 110
+    with django_assert_num_queries(1):
+        assert windowed_count(published, 110, runs=4, run_ids=10) == 111
+    # A larger window neither the sample nor the runs read on can settle
+    # (80 found where 48 would be at the window: not beyond doubt) is counted.
+    assert windowed_count(published, 120, runs=4, run_ids=10) == 110
+
+
 def test_when_the_sample_cannot_tell_the_window_is_counted_in_the_same_query(
     two_hundred_drafts, django_assert_num_queries
 ):
