@@ -657,20 +657,18 @@ def checks_each_row(words, index=None, kind=None):
     their matches first."""
     from django.db import connection
 
-    from osce_docs.search import DOCUMENTS, SQLiteEngine
+    from osce_docs.search import DOCUMENTS, SQLiteEngine, Walk
 
-    return SQLiteEngine().list_matches(parse_query(words), connection.alias, index or DOCUMENTS, kind, 1000) == (
-        None,
-        None,
-    )
+    ids, walk = SQLiteEngine().list_matches(parse_query(words), connection.alias, index or DOCUMENTS, kind, 1000)
+    return ids is None and isinstance(walk, Walk)
 
 
-def _list_filtered_by(client, words):
+def _list_filtered_by(client, words, sort="symbol"):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        response = client.get("/decisions/", {"q": words, "sort": "symbol"})
+        response = client.get("/decisions/", {"q": words, "sort": sort})
     assert response.status_code == 200
     shown = [decision.title for decision in response.context["object_list"]]
     return shown, " ".join(query["sql"] for query in captured.captured_queries)
@@ -709,6 +707,38 @@ def test_a_list_filtered_by_a_common_word_checks_each_row_in_its_order_and_shows
             '"shelter review"': (True, False),
             '"shelter review" -annex': (False, True),
         }.get(words, (False, True))
+
+
+@pytest.mark.parametrize("newest_ids", [0, 6, 10**6])
+@pytest.mark.parametrize("words", ["shelter", '"shelter review"', '"annual shelter review"'])
+def test_a_walked_list_reads_the_newest_ids_matches_at_once_and_checks_older_rows_one_by_one(
+    client, monkeypatch, words, newest_ids
+):
+    """SQLite, a list walked among a common query's matches: the rows among
+    the newest ids are looked up among those ids' matches, read from FTS5 as
+    one range; older rows are checked one by one. Whatever the range (none,
+    some of the rows, all of them), the list shows the same rows in its
+    order, though its dates do not follow its ids."""
+    from django.db import connection
+
+    from osce_docs.search import MatchesEachRow, SQLiteEngine
+
+    for n in range(16):
+        title = f"Annual shelter review {n}" if n % 2 else f"Annual budget review {n}"
+        # Dates shuffled against ids: the newest ids are not the list's first rows.
+        DecisionFactory(published=True, title=title, published_on=datetime.date(2000 + (n * 7) % 16, 1, 1))
+    monkeypatch.setattr(SQLiteEngine, "few_phrase_matches", lambda *args: None)
+    # Gathered: every match read, then sorted (the reference order).
+    monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 10**9)
+    gathered, _ = _list_filtered_by(client, words, sort="")
+    monkeypatch.setattr(SQLiteEngine, "COMMON_MATCHES", 3)
+    monkeypatch.setattr(SQLiteEngine, "COMMON_IN_KIND_WINDOWS", 0)
+    monkeypatch.setattr(MatchesEachRow, "NEWEST_MAX_IDS", newest_ids)
+    walked, walked_sql = _list_filtered_by(client, words, sort="")
+    assert walked == gathered
+    assert sorted(walked) == sorted(f"Annual shelter review {n}" for n in range(1, 16, 2))
+    if connection.vendor == "sqlite":
+        assert "CASE WHEN" in walked_sql and "EXISTS (SELECT 1 FROM osce_search" in walked_sql
 
 
 def walks_among_matches(captured):
