@@ -103,6 +103,9 @@ class RunsBeingWritten:
     key: str
     start: int
     end: int
+    # Names the tables apart from other runs' (two kinds of runs of a small
+    # table can share START and END).
+    name_prefix: str
     tables: list = field(default_factory=list)
 
     def ids_table(self, select, params):
@@ -110,7 +113,7 @@ class RunsBeingWritten:
         `run` in its FROM and the run's ids from `run.lo + %s` to `run.lo + %s`
         exclusive (those two parameters, START and END, are added after
         PARAMS)."""
-        name = f"run_ids_{self.start}_{self.end}_{len(self.tables)}"
+        name = f"{self.name_prefix}_{len(self.tables)}"
         self.tables.append((name, select, [*params, self.start, self.end]))
         return name
 
@@ -176,7 +179,7 @@ def windowed_count(queryset, window, runs=None, run_ids=None, glance_matches=Non
         in_run = rows.filter(RawSQL(in_run_condition, (start, start + width), output_field=BooleanField()))
         if matches:
             in_run = in_run[:matches]
-        being_written = RunsBeingWritten(f"{table}.{pk}", start, start + width)
+        being_written = RunsBeingWritten(f"{table}.{pk}", start, start + width, f"run_ids_{len(ids_tables)}")
         token = RUNS_BEING_WRITTEN.set(being_written)
         try:
             sql, in_run_params = in_run.query.sql_with_params()

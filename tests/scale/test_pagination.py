@@ -269,3 +269,6 @@ def test_a_list_walked_among_words_settles_its_sample_from_each_runs_matches_rea
     # The runs' matches are the rows that match: the sampled rows, which
     # hold no "budget", do not count for it, and its ten are counted.
     assert windowed_count(filter_documents(Decision.objects.published(), "budget"), 20, runs=4, run_ids=10) == 10
+    # Runs so short that the glance and the first glance read the same ids
+    # each have tables of their own; neither settles 40, which is counted.
+    assert windowed_count(listed, 40, runs=4, run_ids=2) == 40
