@@ -77,11 +77,10 @@ GLANCE_RUN_MATCHES = 5
 # 50 -> 34 ms); one it does not settle pays them on top (events with "child
 # victims": 26 -> 29 ms).
 FIRST_GLANCE_RUN_IDS = 20
-# A sample whose matches, scaled up, pass the window by two standard
-# deviations (its bound at SAMPLE_SIGMAS / √2: what the sample twice over
-# would show beyond doubt, were its share the same) is read on, each run to
-# twice its length, before the list is counted, when the runs do not
-# overlap: a Representative's 2,914 reports on a topic since 2010, of a
+# A sample whose matches, scaled up, pass the window by SAMPLE_SIGMAS / √2
+# standard deviations (about 2.8: what the sample twice over would show
+# beyond doubt, were its share the same) is read on, each run to twice its
+# length, before the list is counted, when the runs do not overlap: a Representative's 2,914 reports on a topic since 2010, of a
 # million documents, were found 46 times in the sample, where 49 settle it.
 # Below that bound reading on costs more than it is likely to settle.
 # Sampled runs are not independent rows (neighbouring ids share dates, kinds,
