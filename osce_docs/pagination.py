@@ -80,8 +80,9 @@ FIRST_GLANCE_RUN_IDS = 20
 # A sample whose matches, scaled up, pass the window by SAMPLE_SIGMAS / √2
 # standard deviations (about 2.8: what the sample twice over would show
 # beyond doubt, were its share the same) is read on, each run to twice its
-# length, before the list is counted, when the runs do not overlap: a Representative's 2,914 reports on a topic since 2010, of a
-# million documents, were found 46 times in the sample, where 49 settle it.
+# length, before the list is counted, when the runs do not overlap: a
+# Representative's 2,914 reports on a topic since 2010, of a million
+# documents, were found 46 times in the sample, where 49 settle it.
 # Below that bound reading on costs more than it is likely to settle.
 # Sampled runs are not independent rows (neighbouring ids share dates, kinds,
 # countries), so the bound stands well clear of the Poisson 3 sigma.
@@ -92,12 +93,12 @@ SAMPLE_SIGMAS = 4
 class RunsBeingWritten:
     """While windowed_count writes the subquery of its runs (the ids from
     `run.lo + START` to `run.lo + END`, exclusive) of KEY (the table's key,
-    as the SQL names it), a condition
-    on KEY that can find a whole run's rows at once (an FTS5 table read by
-    ranges of ids) hands its rows over as a table of ids (``ids_table``),
-    which the query works out once for all the runs, instead of being asked
-    row by row (the decisions filtered by "national referral mechanism" at a
-    million documents: the glance's 620 rows, 40 µs each)."""
+    as the SQL names it), a condition on KEY that can find a whole run's
+    rows at once (an FTS5 table read by ranges of ids) hands its rows over
+    as a table of ids (``ids_table``), which the query works out once for
+    all the runs, instead of being asked row by row (the decisions filtered
+    by "national referral mechanism" at a million documents: the glance's
+    620 rows, 40 µs each)."""
 
     key: str
     start: int

@@ -1270,15 +1270,15 @@ class MatchesEachRow(Func):
                 match_params,
             )
             return f"+{key} IN (SELECT id FROM {table})", key_params
-        checked = fts_row_matches(fts, key, match), [*match_params, *key_params]
+        row_sql, row_params = fts_row_matches(fts, key, match), [*match_params, *key_params]
         newest_from = self.newest_from(compiler.query.high_mark)
         if newest_from is None:
-            return checked
+            return row_sql, row_params
         # The range's matches: a subquery of no row, read once.
         return (
             f"CASE WHEN {key} >= %s THEN {key} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH {match}"
-            f" AND rowid >= %s) ELSE {checked[0]} END",
-            [*key_params, newest_from, *key_params, *match_params, newest_from, *checked[1]],
+            f" AND rowid >= %s) ELSE {row_sql} END",
+            [*key_params, newest_from, *key_params, *match_params, newest_from, *row_params],
         )
 
 
