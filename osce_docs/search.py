@@ -934,6 +934,16 @@ class SQLiteEngine(_Engine):
             clauses.append(f'"{word_pairs.kind_word(kind)}"')
         return " AND ".join(clauses), exact
 
+    @staticmethod
+    def pairs_index_of(index, kind):
+        """(pairs' index, kind its query names) for a phrase in INDEX's rows
+        of KIND: a smaller kind's own index, which holds only that kind
+        (osce_docs 0022), or the whole index with the kind as one of its
+        words."""
+        if index is DOCUMENTS and kind in word_pairs.KINDS_APART:
+            return word_pairs.kind_pairs_fts(kind), None
+        return index.pairs_fts, kind
+
     def few_phrase_matches(self, cursor, parsed, index, kind, limit):
         """The ids matching PARSED (of KIND), newest first, when few
         documents hold its phrases' pairs (LIMIT, or CHECKED_CANDIDATES when
@@ -942,12 +952,13 @@ class SQLiteEngine(_Engine):
         its words ("mechanism referral national", in no document, through
         the 87,000 documents holding its three words at a million); the
         pairs' lists are as short as the phrase is rare."""
-        pairs_match, exact = self.pairs_query(parsed, kind)
+        pairs_fts, kind_in_query = self.pairs_index_of(index, kind)
+        pairs_match, exact = self.pairs_query(parsed, kind_in_query)
         if pairs_match is None:
             return None
         if not exact:
             limit = min(limit, self.CHECKED_CANDIDATES)
-        fts, pairs_fts = index.fts, index.pairs_fts
+        fts = index.fts
         # One query: the candidates checked only when they are few (NULL
         # says they are not).
         checked = " WHERE few.yes" if exact else f" WHERE few.yes AND {fts_row_matches(fts, 'c.id')}"

@@ -21,6 +21,7 @@ from django.db.models.signals import post_delete, post_save
 
 from .extraction import clean_text
 from .search import DOCUMENTS, RECOMMENDATIONS
+from .sqlite import pairs as word_pairs
 
 logger = logging.getLogger(__name__)
 
@@ -139,11 +140,17 @@ def search_index_update(document_id, *, with_files=False):
 # 0010): every text, the symbol, title and summary texts alone, the files'
 # pages, the recommendations' own texts.
 SQLITE_FTS_TABLES = (DOCUMENTS.fts, "osce_search_head_fts", "osce_search_page_fts", RECOMMENDATIONS.fts)
-# The pairs of words of the documents (0018) and of the recommendations
-# (decisions 0011): no content table to rebuild from, their words computed
-# from the texts.
+# The pairs of words of the documents (0018), of each smaller kind's
+# documents (0022) and of the recommendations (decisions 0011): no content
+# table to rebuild from, their words computed from the texts. (index, rows
+# and the condition they meet, key, the pairs function's arguments)
 SQLITE_PAIRS = (
     (DOCUMENTS.pairs_fts, DOCUMENTS.vector_table, DOCUMENTS.vector_key, "kind, a_text, b_text, c_text"),
+    *(
+        (word_pairs.kind_pairs_fts(kind), f"{DOCUMENTS.vector_table} WHERE kind = '{kind}'", DOCUMENTS.vector_key,
+         "NULL, a_text, b_text, c_text")
+        for kind in word_pairs.KINDS_APART
+    ),
     (RECOMMENDATIONS.pairs_fts, RECOMMENDATIONS.table, RECOMMENDATIONS.key, "NULL, text"),
 )
 

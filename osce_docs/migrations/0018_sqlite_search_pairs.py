@@ -18,28 +18,33 @@ from django.db import migrations
 search = importlib.import_module("osce_docs.migrations.0005_search")
 
 
-def pairs_index(fts, table, key, texts, kind=None):
+def pairs_index(fts, table, key, texts, kind=None, of_kind=None):
     """SQL creating FTS (and dropping it, backwards) to hold the pairs of
     each row of TABLE (its id KEY) in its TEXTS, and its KIND column (if
-    any), kept by triggers; filled from the rows."""
+    any), kept by triggers; filled from the rows. OF_KIND, (column, kind):
+    only the rows of that kind (osce_docs 0022)."""
 
     def pairs(row):
         return f"osce_search_pairs({', '.join(f'{row}.{column}' if column else 'NULL' for column in [kind, *texts])})"
 
+    def of(row):
+        return f" WHERE {row}.{of_kind[0]} = '{of_kind[1]}'" if of_kind else ""
+
+    columns = [key, kind, *texts, of_kind[0] if of_kind else None]
     forward = [
         f"CREATE VIRTUAL TABLE {fts} USING fts5(pairs, content='', detail=none, tokenize = \"ascii tokenchars '_'\")",
         f"""CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN
-            INSERT INTO {fts}(rowid, pairs) VALUES (new.{key}, {pairs("new")});
+            INSERT INTO {fts}(rowid, pairs) SELECT new.{key}, {pairs("new")}{of("new")};
         END""",
         f"""CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN
-            INSERT INTO {fts}({fts}, rowid, pairs) VALUES ('delete', old.{key}, {pairs("old")});
+            INSERT INTO {fts}({fts}, rowid, pairs) SELECT 'delete', old.{key}, {pairs("old")}{of("old")};
         END""",
-        f"""CREATE TRIGGER {fts}_update AFTER UPDATE OF {", ".join(filter(None, [key, kind, *texts]))}
+        f"""CREATE TRIGGER {fts}_update AFTER UPDATE OF {", ".join(dict.fromkeys(filter(None, columns)))}
             ON {table} BEGIN
-            INSERT INTO {fts}({fts}, rowid, pairs) VALUES ('delete', old.{key}, {pairs("old")});
-            INSERT INTO {fts}(rowid, pairs) VALUES (new.{key}, {pairs("new")});
+            INSERT INTO {fts}({fts}, rowid, pairs) SELECT 'delete', old.{key}, {pairs("old")}{of("old")};
+            INSERT INTO {fts}(rowid, pairs) SELECT new.{key}, {pairs("new")}{of("new")};
         END""",
-        f"INSERT INTO {fts}(rowid, pairs) SELECT {key}, {pairs(table)} FROM {table}",
+        f"INSERT INTO {fts}(rowid, pairs) SELECT {key}, {pairs(table)} FROM {table}{of(table)}",
     ]
     backward = [
         f"DROP TRIGGER IF EXISTS {fts}_update",

@@ -29,6 +29,11 @@ import threading
 logger = logging.getLogger(__name__)
 
 TOKENIZE = importlib.import_module("osce_docs.migrations.0005_search")._TOKENIZE
+_by_kind = importlib.import_module("osce_docs.migrations.0022_sqlite_search_pairs_by_kind")
+# The kinds whose documents' pairs also have an index of their own (0022),
+# and its name.
+KINDS_APART = tuple(_by_kind.SMALL_KINDS)
+kind_pairs_fts = _by_kind.kind_pairs_fts
 FUNCTION = "osce_search_pairs"
 # A pair's two words, joined by a character no word holds (FTS5's unicode61
 # words are letters, digits and private-use characters).
@@ -159,13 +164,20 @@ def pairs(text):
 
 def document_pairs(kind, *texts):
     """What the index holds for a document of KIND with TEXTS: its texts'
-    pairs (a phrase never spans two texts) and its kind, space-separated."""
+    pairs (a phrase never spans two texts) and its kind, space-separated.
+    Without a KIND, what its kind's own index holds (0022)."""
     held = set()
     for text in texts:
         held |= pairs(text)
     if kind:
         held.add(kind_word(kind))
     return " ".join(held)
+
+
+def with_kind(held, kind):
+    """What the whole library's index holds for a document of KIND whose own
+    kind's index holds HELD (document_pairs without a kind)."""
+    return f"{held} {kind_word(kind)}" if kind else held
 
 
 def kind_word(kind):

@@ -30,6 +30,9 @@ import tempfile
 from . import pairs
 
 FTS = "osce_search_pairs_fts"
+# The whole library's index, then each smaller kind's own (osce_docs 0022),
+# with the kind each holds (None: every kind).
+INDEXES = ((FTS, None), *((pairs.kind_pairs_fts(kind), kind) for kind in pairs.KINDS_APART))
 # The index's own tables: the rows of the index, its segments' keys, and each
 # document's size. Its configuration (`_config`) stays the database's.
 SHADOW_TABLES = ("data", "idx", "docsize")
@@ -58,16 +61,19 @@ def fill_entry_pairs(connection, first_id):
     here (when a load or its side process failed), so that the index
     matches the entries: FTS5 removes a document's pairs by being given
     them again (`seed_demo --clear` needs them right)."""
-    connection.execute(
-        f"INSERT INTO {FTS}({FTS}, rowid, pairs) SELECT 'delete', document_id, '' "
-        "FROM osce_docs_searchentry WHERE document_id >= ?",
-        [first_id],
-    )
-    connection.execute(
-        f"INSERT INTO {FTS}(rowid, pairs) SELECT document_id, {pairs.FUNCTION}(kind, a_text, b_text, c_text) "
-        "FROM osce_docs_searchentry WHERE document_id >= ?",
-        [first_id],
-    )
+    for fts, kind in INDEXES:
+        of_kind, params = ("", [first_id]) if kind is None else (" AND kind = ?", [first_id, kind])
+        connection.execute(
+            f"INSERT INTO {fts}({fts}, rowid, pairs) SELECT 'delete', document_id, '' "
+            f"FROM osce_docs_searchentry WHERE document_id >= ?{of_kind}",
+            params,
+        )
+        connection.execute(
+            f"INSERT INTO {fts}(rowid, pairs) SELECT document_id, "
+            f"{pairs.FUNCTION}({'kind' if kind is None else 'NULL'}, a_text, b_text, c_text) "
+            f"FROM osce_docs_searchentry WHERE document_id >= ?{of_kind}",
+            params,
+        )
 
 
 def _index(path, chunks):
@@ -77,24 +83,32 @@ def _index(path, chunks):
     side.execute("PRAGMA journal_mode = OFF")
     side.execute("PRAGMA synchronous = OFF")
     while (rows := chunks.get()) is not None:
+        # Each document's pairs worked out once, for both its indexes.
+        held = [(pk, kind, pairs.document_pairs(None, *texts)) for pk, kind, *texts in rows]
         side.execute("BEGIN")
         side.executemany(
             f"INSERT INTO {FTS}(rowid, pairs) VALUES (?, ?)",
-            ((pk, pairs.document_pairs(kind, a_text, b_text, c_text)) for pk, kind, a_text, b_text, c_text in rows),
+            ((pk, pairs.with_kind(text, kind)) for pk, kind, text in held),
         )
+        for fts, of_kind in INDEXES[1:]:
+            side.executemany(
+                f"INSERT INTO {fts}(rowid, pairs) VALUES (?, ?)",
+                ((pk, text) for pk, kind, text in held if kind == of_kind),
+            )
         side.execute("COMMIT")
     side.close()
 
 
 def _copy_index(source, *, into):
-    """The pairs' index of the database file SOURCE in place of the one in
+    """The pairs' indexes of the database file SOURCE in place of the ones in
     the database file INTO, in one transaction on a connection of its own."""
     with contextlib.closing(sqlite3.connect(into, isolation_level=None)) as database:
         database.execute("ATTACH DATABASE ? AS source", [source])
         database.execute("BEGIN IMMEDIATE")
-        for table in SHADOW_TABLES:
-            database.execute(f"DELETE FROM main.{FTS}_{table}")
-            database.execute(f"INSERT INTO main.{FTS}_{table} SELECT * FROM source.{FTS}_{table}")
+        for fts, _kind in INDEXES:
+            for table in SHADOW_TABLES:
+                database.execute(f"DELETE FROM main.{fts}_{table}")
+                database.execute(f"INSERT INTO main.{fts}_{table} SELECT * FROM source.{fts}_{table}")
         database.execute("COMMIT")
 
 
@@ -112,10 +126,14 @@ class SidePairsIndex:
 
     def start(self):
         with contextlib.closing(sqlite3.connect(self.database_path)) as database:
-            (definition,) = database.execute("SELECT sql FROM sqlite_master WHERE name = ?", [FTS]).fetchone()
+            definitions = [
+                database.execute("SELECT sql FROM sqlite_master WHERE name = ?", [fts]).fetchone()[0]
+                for fts, _kind in INDEXES
+            ]
         with contextlib.closing(sqlite3.connect(self.path)) as side, side:
-            side.execute(definition)
-            side.execute(f"INSERT INTO {FTS}({FTS}, rank) VALUES ('hashsize', {HASH_BYTES})")
+            for (fts, _kind), definition in zip(INDEXES, definitions):
+                side.execute(definition)
+                side.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('hashsize', {HASH_BYTES})")
         _copy_index(self.database_path, into=self.path)
         # A fresh interpreter, not a fork of this one with its open connections.
         context = multiprocessing.get_context("spawn")

@@ -172,16 +172,16 @@ def _candidates_from_the_index(phrase):
 
 def _sqlite_candidates_from_the_index(query, kind=None):
     """SQLite: the titles of the documents (of KIND) holding QUERY's pairs of
-    neighbouring words (migration 0018)."""
+    neighbouring words (migration 0018; a smaller KIND's own index, 0022)."""
     from django.db import connection
 
-    from osce_docs.search import SQLiteEngine
+    from osce_docs.search import DOCUMENTS, SQLiteEngine
 
-    match, _exact = SQLiteEngine().pairs_query(parse_query(query), kind)
+    fts, kind_in_query = SQLiteEngine.pairs_index_of(DOCUMENTS, kind)
+    match, _exact = SQLiteEngine().pairs_query(parse_query(query), kind_in_query)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT d.title FROM osce_search_pairs_fts p JOIN {Document._meta.db_table} d ON d.id = p.rowid "
-            "WHERE osce_search_pairs_fts MATCH %s",
+            f"SELECT d.title FROM {fts} p JOIN {Document._meta.db_table} d ON d.id = p.rowid WHERE {fts} MATCH %s",
             [match],
         )
         return {title for (title,) in cursor.fetchall()}
@@ -332,8 +332,14 @@ def test_a_phrase_leaves_the_pairs_index_when_its_text_changes_and_with_its_docu
     django_capture_on_commit_callbacks,
 ):
     """A two-word phrase is answered by its pair alone (SQLite): the index
-    must lose a document's old pairs whenever its texts change."""
+    must lose a document's old pairs whenever its texts change, and so must
+    the reports' own (migration 0022)."""
     from django.db import connection
+
+    from decisions.models import CountryVisitReport
+
+    def reports_matching(phrase):
+        return set(CountryVisitReport.objects.published().search(phrase).values_list("title", flat=True))
 
     decision = DecisionFactory(published=True, title="Lantern network", summary="Short.")
     report = ReportFactory(published=True, title="Visit", summary="Short.")
@@ -350,9 +356,22 @@ def test_a_phrase_leaves_the_pairs_index_when_its_text_changes_and_with_its_docu
     assert matching_titles('"lantern grid"') == {"Lantern grid"}
     decision.delete()
     assert matching_titles('"lantern grid"') == set()
+    assert reports_matching('"harbour beacon"') == set()
+    report.summary = "The harbour beacon, renamed."
+    report.save()
+    assert reports_matching('"harbour beacon"') == {"Visit"}
+    if connection.vendor == "sqlite":
+        assert _sqlite_candidates_from_the_index('"harbour beacon"', kind="report") == {"Visit"}
+    report.summary = "The lighthouse."
+    report.save()
+    assert reports_matching('"harbour beacon"') == set()
+    assert reports_matching('"lighthouse"') == {"Visit"}
+    report.delete()
+    assert reports_matching('"lighthouse"') == set()
     if connection.vendor == "sqlite":
         for phrase in ['"lantern network"', '"harbour beacon"', '"lantern grid"']:
             assert _sqlite_candidates_from_the_index(phrase) == set(), phrase
+            assert _sqlite_candidates_from_the_index(phrase, kind="report") == set(), phrase
 
 
 def test_a_search_entry_holds_its_documents_kind():
@@ -498,7 +517,9 @@ def test_the_search_page_filtered_by_kind_finds_a_phrase_in_that_kind_only():
     if connection.vendor == "postgresql":
         assert any("' kind report'" in query["sql"] for query in captured.captured_queries)
     if connection.vendor == "sqlite":
-        assert any('"_kind_report"' in query["sql"] for query in captured.captured_queries)
+        # From the reports' own pairs (migration 0022), which need not name the kind.
+        sql = " ".join(query["sql"] for query in captured.captured_queries)
+        assert "osce_search_pairs_report_fts MATCH" in sql and '"_kind_report"' not in sql
     # A kind no document has (a caller other than the search form) finds nothing, and says nothing wrong.
     assert titles(search_documents('"regional lantern network"', filters={"kind": 'no "such" kind'})) == []
 
@@ -1192,6 +1213,28 @@ class TestFreshness:
         DecisionFactory(published=True, title="Kept on grooming")
         call_command("rebuild_search_index", option, verbosity=0)
         assert matching_titles("grooming") == {"Kept on grooming"}
+
+
+    def test_rebuild_of_the_indexes_restores_a_kinds_own_pairs(self):
+        """SQLite: `rebuild_search_index --fts` writes each smaller kind's
+        pairs' index (migration 0022) again too; the reports' list reads a
+        phrase from it."""
+        from django.db import connection, transaction
+
+        from decisions.models import CountryVisitReport
+        from osce_docs.search_index import rebuild_sqlite_fts
+
+        def reports_matching(phrase):
+            return set(CountryVisitReport.objects.published().search(phrase).values_list("title", flat=True))
+
+        ReportFactory(published=True, title="The harbour beacon")
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO osce_search_pairs_report_fts(osce_search_pairs_report_fts) VALUES ('delete-all')")
+            assert reports_matching('"harbour beacon"') == set()
+            with transaction.atomic(), connection.cursor() as cursor:
+                rebuild_sqlite_fts(cursor)
+        assert reports_matching('"harbour beacon"') == {"The harbour beacon"}
 
 
 class TestMalformedQueries:

@@ -33,29 +33,43 @@ def manage(database, media, *args):
     return result.stdout
 
 
-def index_terms(database):
-    """(pair, documents holding it) of the database's pairs' index, after FTS5's own integrity check."""
+def index_terms(database, fts=FTS):
+    """(pair, documents holding it) of the database's pairs' index FTS, after FTS5's own integrity check."""
     connection = sqlite3.connect(database)
     try:
-        connection.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('integrity-check')")
-        connection.execute(f"CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, {FTS}, 'row')")
+        connection.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
+        connection.execute(f"CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, {fts}, 'row')")
         return connection.execute("SELECT term, doc FROM temp.terms ORDER BY term").fetchall()
     finally:
         connection.close()
 
 
-def terms_the_triggers_give(database):
-    """The same, for an index built from the database's entries as their triggers build it."""
+def terms_the_triggers_give(database, kind=None):
+    """The same, for an index built from the database's entries as their
+    triggers build it: the whole library's, or KIND's own (migration 0022)."""
     connection = sqlite3.connect(":memory:")
     pairs.register(connection)
     connection.execute("CREATE VIRTUAL TABLE p USING fts5(pairs, content='', detail=none, tokenize = \"ascii tokenchars '_'\")")
     connection.execute("ATTACH DATABASE ? AS db", [str(database)])
     connection.execute(
-        "INSERT INTO p(rowid, pairs) SELECT document_id, osce_search_pairs(kind, a_text, b_text, c_text) "
-        "FROM db.osce_docs_searchentry"
+        f"INSERT INTO p(rowid, pairs) SELECT document_id, osce_search_pairs({'NULL' if kind else 'kind'}, a_text, b_text, c_text) "
+        f"FROM db.osce_docs_searchentry WHERE {'kind = ?' if kind else '1'}",
+        [kind] if kind else [],
     )
     connection.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, p, 'row')")
     return connection.execute("SELECT term, doc FROM temp.terms ORDER BY term").fetchall()
+
+
+def every_index_as_the_triggers_give(database):
+    """Each pairs' index of the database (the library's, each smaller kind's) holds what the triggers would."""
+    from osce_docs.sqlite import side_pairs
+
+    for fts, kind in side_pairs.INDEXES:
+        held = index_terms(database, fts)
+        assert held == terms_the_triggers_give(database, kind), fts
+        if kind:
+            # Only its own kind's documents, and some of them.
+            assert held and not any(term.startswith(pairs.KIND_PREFIX) for term, _documents in held)
 
 
 def entry_count(database):
@@ -75,7 +89,7 @@ def test_a_load_into_a_sqlite_file_indexes_its_pairs_in_a_second_process_as_the_
     assert "pairs of words from the second process" in output
     assert entry_count(database) > real_entries + 2000
     loaded = index_terms(database)
-    assert loaded == terms_the_triggers_give(database)
+    every_index_as_the_triggers_give(database)
     assert ("nation_referr", 0) not in loaded and len(loaded) > len(real_terms)
     # No file of the second process is left beside the database.
     assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith("osce-pairs-")) == []
@@ -115,7 +129,7 @@ def test_a_load_into_a_sqlite_file_that_fails_half_way_leaves_the_pairs_of_what_
     assert "the pairs of the entries it wrote are worked out here" in result.stdout
     # The first chunk was written and kept; its pairs are indexed as the triggers would have.
     assert entry_count(database) > real_entries
-    assert index_terms(database) == terms_the_triggers_give(database)
+    every_index_as_the_triggers_give(database)
     manage(database, media, "seed_demo", "--clear")
     assert index_terms(database) == real_terms
 
@@ -132,19 +146,20 @@ def test_a_connection_that_skips_the_entries_pairs_still_works_out_the_recommend
 
 
 def searchable_entries(connection):
-    """The entries' table and its pairs' index with their triggers, as migration 0018 makes them."""
+    """The entries' table and its pairs' indexes with their triggers, as
+    migrations 0018 (the library's) and 0022 (each smaller kind's) make them."""
     pairs.register(connection)
     connection.execute(
         "CREATE TABLE osce_docs_searchentry (document_id INTEGER PRIMARY KEY, kind TEXT, a_text TEXT, b_text TEXT, c_text TEXT)"
     )
     migration = importlib.import_module("osce_docs.migrations.0018_sqlite_search_pairs")
     forward, _ = migration.pairs_index(FTS, "osce_docs_searchentry", "document_id", ["a_text", "b_text", "c_text"], kind="kind")
-    for sql in forward:
+    for sql in [*forward, *importlib.import_module("osce_docs.migrations.0022_sqlite_search_pairs_by_kind").FORWARD]:
         connection.execute(sql)
 
 
-def holding(connection, pair):
-    return [pk for (pk,) in connection.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?", [f'"{pair}"'])]
+def holding(connection, pair, fts=FTS):
+    return [pk for (pk,) in connection.execute(f"SELECT rowid FROM {fts} WHERE {fts} MATCH ?", [f'"{pair}"'])]
 
 
 def test_when_a_load_stops_the_entries_it_wrote_get_their_pairs_from_the_database_itself(tmp_path):
@@ -157,21 +172,30 @@ def test_when_a_load_stops_the_entries_it_wrote_get_their_pairs_from_the_databas
     searchable_entries(connection)
     loading = sqlite3.connect(database, isolation_level=None)
     side_pairs.skip_entry_pairs(loading)
-    insert = "INSERT INTO osce_docs_searchentry VALUES (?, 'decision', ?, '', '')"
-    connection.execute(insert, [1, "Forced labour before the load"])
-    loading.executemany(insert, [(2, "Forced labour in supply chains"), (3, "Child victims")])
+    insert = "INSERT INTO osce_docs_searchentry VALUES (?, ?, ?, '', '')"
+    connection.execute(insert, [1, "report", "Forced labour before the load"])
+    loading.executemany(
+        insert, [(2, "decision", "Forced labour in supply chains"), (3, "decision", "Child victims"), (4, "report", "Child victims")]
+    )
     loading.close()
     assert holding(connection, "forc_labour") == [1]
+    reports = pairs.kind_pairs_fts("report")
 
     side_pairs.fill_entry_pairs(connection, 2)
 
     assert holding(connection, "forc_labour") == [1, 2]
-    assert holding(connection, "child_victim") == [3]
-    connection.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('integrity-check')")
+    assert holding(connection, "child_victim") == [3, 4]
+    # The reports' own index (migration 0022): reports only, with no word for their kind.
+    assert holding(connection, "forc_labour", reports) == [1]
+    assert holding(connection, "child_victim", reports) == [4]
+    assert holding(connection, pairs.kind_word("report"), reports) == []
+    for fts in (FTS, reports):
+        connection.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
     # Each entry's pairs removed by their own: nothing is left.
     connection.execute("DELETE FROM osce_docs_searchentry")
-    connection.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('integrity-check')")
-    assert holding(connection, "forc_labour") == holding(connection, "child_victim") == []
+    for fts in (FTS, reports):
+        connection.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
+        assert holding(connection, "forc_labour", fts) == holding(connection, "child_victim", fts) == []
 
 
 def test_a_side_process_that_stopped_is_reported_not_waited_for(tmp_path):
