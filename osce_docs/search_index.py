@@ -147,8 +147,12 @@ SQLITE_FTS_TABLES = (DOCUMENTS.fts, "osce_search_head_fts", "osce_search_page_ft
 SQLITE_PAIRS = (
     (DOCUMENTS.pairs_fts, DOCUMENTS.vector_table, DOCUMENTS.vector_key, "kind, a_text, b_text, c_text"),
     *(
-        (word_pairs.kind_pairs_fts(kind), f"{DOCUMENTS.vector_table} WHERE kind = '{kind}'", DOCUMENTS.vector_key,
-         "NULL, a_text, b_text, c_text")
+        (
+            word_pairs.kind_pairs_fts(kind),
+            f"{DOCUMENTS.vector_table} WHERE kind = '{kind}'",
+            DOCUMENTS.vector_key,
+            "NULL, a_text, b_text, c_text",
+        )
         for kind in word_pairs.KINDS_APART
     ),
     (RECOMMENDATIONS.pairs_fts, RECOMMENDATIONS.table, RECOMMENDATIONS.key, "NULL, text"),

@@ -10,11 +10,12 @@ process, and the pairs' function takes Python's interpreter lock for each
 row). Here the load's entries are written without their pairs (the entries'
 pairs function answers "" on the loading connection, `skip_entry_pairs`) and
 their texts are sent to a second process, which indexes their pairs with the
-same function in its own copy of the index, on the second core. At the end
-its index's tables replace the database's: FTS5 keeps an index in plain
-tables (`_data`, `_idx`, `_docsize`), and an index copied whole is the same
-index. The copy starts as the database's own index (the real documents'
-pairs), so nothing written before the load is lost; nothing else may write
+same function in its own copy of the index (and of each smaller kind's
+own, migration 0022), on the second core. At the end its indexes' tables
+replace the database's: FTS5 keeps an index in plain tables (`_data`,
+`_idx`, `_docsize`), and an index copied whole is the same index. The copies
+start as the database's own indexes (the real documents' pairs), so nothing
+written before the load is lost; nothing else may write
 search entries during the load (the generator is a tool for a development
 or benchmark database).
 """
