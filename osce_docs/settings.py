@@ -160,9 +160,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "osce_docs.sqlite"
     # WAL lets readers carry on while one writer commits; IMMEDIATE avoids
     # "database is locked" upgrades half-way through a write transaction.
+    # Each connection's page cache: SQLite's default of 2 MB is smaller than
+    # what one sampled count reads at a million documents (its 50 runs join
+    # thousands of rows across three tables' indexes), so pages it had read
+    # were dropped and read again from the operating system (the explorer's
+    # count 7.8 -> 4.2 ms with 64 MB). Memory is taken only as pages are read.
+    cache_mb = env_int("DATABASE_SQLITE_CACHE_MB", 64)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            + (f" PRAGMA cache_size=-{cache_mb * 1024};" if cache_mb > 0 else ""),
             "transaction_mode": "IMMEDIATE",
         }
     )

@@ -137,6 +137,20 @@ def test_postgresql_connections_start_without_parallel_workers_or_jit_unless_con
     assert result.stdout.strip() == expected
 
 
+@pytest.mark.parametrize(
+    "configured, pages_kib",
+    [({}, 64 * 1024), ({"DATABASE_SQLITE_CACHE_MB": "8"}, 8 * 1024), ({"DATABASE_SQLITE_CACHE_MB": "0"}, 2000)],
+    ids=["64 MB by default", "as configured", "SQLite's own 2 MB"],
+)
+def test_sqlite_connections_start_with_the_configured_page_cache(configured, pages_kib, tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'library.sqlite3'}", **configured}
+    code = "from django.db import connection; print(connection.cursor().execute('PRAGMA cache_size').fetchone()[0])"
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    # Negative: a size in KiB rather than in pages.
+    assert result.stdout.strip() == str(-pages_kib)
+
+
 def test_a_random_page_cost_that_is_not_a_number_is_refused_with_its_name():
     env = {"DATABASE_URL": "postgres://someone@db.example.org:5432/library", "DATABASE_RANDOM_PAGE_COST": "fast"}
     result = run_manage("check", env=env)
