@@ -139,7 +139,11 @@ def test_postgresql_connections_start_without_parallel_workers_or_jit_unless_con
 
 @pytest.mark.parametrize(
     "configured, pages_kib",
-    [({}, 64 * 1024), ({"DATABASE_SQLITE_CACHE_MB": "8"}, 8 * 1024), ({"DATABASE_SQLITE_CACHE_MB": "0"}, 2000)],
+    [
+        ({"DATABASE_SQLITE_CACHE_MB": ""}, 64 * 1024),
+        ({"DATABASE_SQLITE_CACHE_MB": "8"}, 8 * 1024),
+        ({"DATABASE_SQLITE_CACHE_MB": "0"}, 2000),
+    ],
     ids=["64 MB by default", "as configured", "SQLite's own 2 MB"],
 )
 def test_sqlite_connections_start_with_the_configured_page_cache(configured, pages_kib, tmp_path):
