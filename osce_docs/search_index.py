@@ -145,15 +145,9 @@ SQLITE_FTS_TABLES = (DOCUMENTS.fts, "osce_search_head_fts", "osce_search_page_ft
 # table to rebuild from, their words computed from the texts. (index, rows
 # and the condition they meet, key, the pairs function's arguments)
 SQLITE_PAIRS = (
-    (DOCUMENTS.pairs_fts, DOCUMENTS.vector_table, DOCUMENTS.vector_key, "kind, a_text, b_text, c_text"),
     *(
-        (
-            word_pairs.kind_pairs_fts(kind),
-            f"{DOCUMENTS.vector_table} WHERE kind = '{kind}'",
-            DOCUMENTS.vector_key,
-            "NULL, a_text, b_text, c_text",
-        )
-        for kind in word_pairs.KINDS_APART
+        (fts, DOCUMENTS.vector_table + (f" WHERE kind = '{kind}'" if kind else ""), DOCUMENTS.vector_key, arguments)
+        for fts, kind, arguments in word_pairs.ENTRY_INDEXES
     ),
     (RECOMMENDATIONS.pairs_fts, RECOMMENDATIONS.table, RECOMMENDATIONS.key, "NULL, text"),
 )

@@ -34,6 +34,14 @@ _by_kind = importlib.import_module("osce_docs.migrations.0022_sqlite_search_pair
 # and its name.
 KINDS_APART = tuple(_by_kind.SMALL_KINDS)
 kind_pairs_fts = _by_kind.kind_pairs_fts
+# The indexes of the search entries' pairs: the whole library's (0018), its
+# documents' kinds among the words, then each smaller kind's own (0022).
+# (index, the kind it holds (None: every kind), the pairs function's
+# arguments from an entry's columns)
+ENTRY_INDEXES = (
+    ("osce_search_pairs_fts", None, "kind, a_text, b_text, c_text"),
+    *((kind_pairs_fts(kind), kind, "NULL, a_text, b_text, c_text") for kind in KINDS_APART),
+)
 FUNCTION = "osce_search_pairs"
 # A pair's two words, joined by a character no word holds (FTS5's unicode61
 # words are letters, digits and private-use characters).

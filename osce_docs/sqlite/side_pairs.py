@@ -30,10 +30,9 @@ import tempfile
 
 from . import pairs
 
-FTS = "osce_search_pairs_fts"
-# The whole library's index, then each smaller kind's own (osce_docs 0022),
-# with the kind each holds (None: every kind).
-INDEXES = ((FTS, None), *((pairs.kind_pairs_fts(kind), kind) for kind in pairs.KINDS_APART))
+# The whole library's index, then each smaller kind's own (osce_docs 0022).
+INDEXES = pairs.ENTRY_INDEXES
+FTS = INDEXES[0][0]
 # The index's own tables: the rows of the index, its segments' keys, and each
 # document's size. Its configuration (`_config`) stays the database's.
 SHADOW_TABLES = ("data", "idx", "docsize")
@@ -62,7 +61,7 @@ def fill_entry_pairs(connection, first_id):
     here (when a load or its side process failed), so that the index
     matches the entries: FTS5 removes a document's pairs by being given
     them again (`seed_demo --clear` needs them right)."""
-    for fts, kind in INDEXES:
+    for fts, kind, arguments in INDEXES:
         of_kind, params = ("", [first_id]) if kind is None else (" AND kind = ?", [first_id, kind])
         connection.execute(
             f"INSERT INTO {fts}({fts}, rowid, pairs) SELECT 'delete', document_id, '' "
@@ -70,8 +69,7 @@ def fill_entry_pairs(connection, first_id):
             params,
         )
         connection.execute(
-            f"INSERT INTO {fts}(rowid, pairs) SELECT document_id, "
-            f"{pairs.FUNCTION}({'kind' if kind is None else 'NULL'}, a_text, b_text, c_text) "
+            f"INSERT INTO {fts}(rowid, pairs) SELECT document_id, {pairs.FUNCTION}({arguments}) "
             f"FROM osce_docs_searchentry WHERE document_id >= ?{of_kind}",
             params,
         )
@@ -87,14 +85,14 @@ def _index(path, chunks):
         # Each document's pairs worked out once, for both its indexes.
         held = [(pk, kind, pairs.document_pairs(None, *texts)) for pk, kind, *texts in rows]
         side.execute("BEGIN")
-        side.executemany(
-            f"INSERT INTO {FTS}(rowid, pairs) VALUES (?, ?)",
-            ((pk, pairs.with_kind(text, kind)) for pk, kind, text in held),
-        )
-        for fts, of_kind in INDEXES[1:]:
+        for fts, of_kind, _arguments in INDEXES:
             side.executemany(
                 f"INSERT INTO {fts}(rowid, pairs) VALUES (?, ?)",
-                ((pk, text) for pk, kind, text in held if kind == of_kind),
+                (
+                    ((pk, pairs.with_kind(text, kind)) for pk, kind, text in held)
+                    if of_kind is None
+                    else ((pk, text) for pk, kind, text in held if kind == of_kind)
+                ),
             )
         side.execute("COMMIT")
     side.close()
@@ -106,7 +104,7 @@ def _copy_index(source, *, into):
     with contextlib.closing(sqlite3.connect(into, isolation_level=None)) as database:
         database.execute("ATTACH DATABASE ? AS source", [source])
         database.execute("BEGIN IMMEDIATE")
-        for fts, _kind in INDEXES:
+        for fts, _kind, _arguments in INDEXES:
             for table in SHADOW_TABLES:
                 database.execute(f"DELETE FROM main.{fts}_{table}")
                 database.execute(f"INSERT INTO main.{fts}_{table} SELECT * FROM source.{fts}_{table}")
@@ -129,10 +127,10 @@ class SidePairsIndex:
         with contextlib.closing(sqlite3.connect(self.database_path)) as database:
             definitions = [
                 database.execute("SELECT sql FROM sqlite_master WHERE name = ?", [fts]).fetchone()[0]
-                for fts, _kind in INDEXES
+                for fts, _kind, _arguments in INDEXES
             ]
         with contextlib.closing(sqlite3.connect(self.path)) as side, side:
-            for (fts, _kind), definition in zip(INDEXES, definitions):
+            for (fts, _kind, _arguments), definition in zip(INDEXES, definitions):
                 side.execute(definition)
                 side.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('hashsize', {HASH_BYTES})")
         _copy_index(self.database_path, into=self.path)

@@ -64,7 +64,7 @@ def every_index_as_the_triggers_give(database):
     """Each pairs' index of the database (the library's, each smaller kind's) holds what the triggers would."""
     from osce_docs.sqlite import side_pairs
 
-    for fts, kind in side_pairs.INDEXES:
+    for fts, kind, _arguments in side_pairs.INDEXES:
         held = index_terms(database, fts)
         assert held == terms_the_triggers_give(database, kind), fts
         if kind:
