@@ -87,7 +87,7 @@ LATEST_STATUS_CHOICES = [*FollowUpStatus.choices, ("none", _("not yet assessed")
 
 class RecommendationFilter(FilterSet):
     q = WordsFilter(help_text=_("Words in the recommendation."))
-    country = CountryFilter(field_name="report__country")
+    country = CountryFilter(field_name="report__country", method="filter_country")
     area = ChoiceFilter(label=_("Area"), choices=RecommendationArea.choices, empty_label=_("Any area"))
     year = ListingYearFilter(field_name="report__listing_date", lookup_expr="year", label=_("Year of the report"))
     year_from = ListingYearFilter(field_name="report__listing_date", lookup_expr="year__gte", label=_("From year"))
@@ -103,6 +103,9 @@ class RecommendationFilter(FilterSet):
     class Meta:
         model = Recommendation
         fields = []
+
+    def filter_country(self, queryset, name, value):
+        return queryset.for_country(value) if value else queryset
 
     def filter_status(self, queryset, name, value):
         if value == "none":

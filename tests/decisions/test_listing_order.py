@@ -1,21 +1,30 @@
 """The orders of the public lists of reports and recommendations, and what
 the database keeps for them: a report's listing date (a copy of the
-publication date beside the country, migration decisions 0004) and a
-recommendation's latest follow-up status (0005)."""
+publication date beside the country, migration decisions 0004), a
+recommendation's latest follow-up status (0005) and its report's country (0013)."""
 
 import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from decisions.models import CountryVisitReport, FollowUp, FollowUpStatus, Recommendation
-from osce_docs.models import Document, Status
+from decisions.filters import RecommendationFilter
+from decisions.models import CountryVisitReport, FollowUp, FollowUpStatus, Recommendation, RecommendationArea
+from osce_docs.demo import insert_rows
+from osce_docs.models import Document, DocumentKind, Status
 from osce_docs.services import document_set_status
-from tests.factories import FollowUpFactory, RecommendationFactory, ReportFactory, StateFactory
+from tests.factories import (
+    FollowUpFactory,
+    RecommendationFactory,
+    ReportFactory,
+    SpecialRepresentativeFactory,
+    StateFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_library")]
 
@@ -198,3 +207,78 @@ class TestLatestStatusKeptByTheDatabase:
         url = reverse("decisions:recommendation_list")
         assert listed(client.get(url, {"status": "implemented"})) == [done.pk]
         assert listed(client.get(url, {"status": "none"})) == [never.pk]
+
+
+class TestCountryKeptByTheDatabase:
+    """Each recommendation's copy of its report's country, which the
+    explorer's country filter reads beside the report's."""
+
+    def country(self, recommendation):
+        return Recommendation.objects.values_list("country__iso2", flat=True).get(pk=recommendation.pk)
+
+    def test_a_new_recommendation_takes_its_reports_country(self):
+        recommendation = RecommendationFactory(report__country=StateFactory(iso2="AT"))
+        assert recommendation.country_id is None  # not given: the database works it out
+        assert self.country(recommendation) == "AT"
+
+    def test_a_reports_new_country_reaches_its_recommendations_by_save_and_by_update(self):
+        visit = ReportFactory(country=StateFactory(iso2="AT"))
+        first, second = RecommendationFactory(report=visit), RecommendationFactory(report=visit)
+        elsewhere = RecommendationFactory(report__country=StateFactory(iso2="BE"))
+        visit.country = StateFactory(iso2="CH")
+        visit.save()
+        assert (self.country(first), self.country(second), self.country(elsewhere)) == ("CH", "CH", "BE")
+        CountryVisitReport.objects.filter(pk=visit.pk).update(country=StateFactory(iso2="DE"))
+        assert (self.country(first), self.country(second), self.country(elsewhere)) == ("DE", "DE", "BE")
+
+    def test_a_recommendation_moved_to_another_report_takes_that_reports_country(self):
+        recommendation = RecommendationFactory(report__country=StateFactory(iso2="AT"))
+        Recommendation.objects.filter(pk=recommendation.pk).update(
+            report=ReportFactory(country=StateFactory(iso2="BE"))
+        )
+        assert self.country(recommendation) == "BE"
+
+    def test_writing_a_stale_country_back_does_not_stick(self):
+        recommendation = RecommendationFactory(report__country=StateFactory(iso2="AT"))
+        # The instance still holds no country, as the admin's inline form would after a change of the report's.
+        recommendation.text = "Reworded."
+        recommendation.save()
+        assert self.country(recommendation) == "AT"
+        Recommendation.objects.filter(pk=recommendation.pk).update(country=StateFactory(iso2="BE"))
+        assert self.country(recommendation) == "AT"
+
+    def test_recommendations_written_before_their_report_take_its_country_when_it_comes(self):
+        # Foreign keys are checked at commit: a bulk load may write a report's
+        # recommendations before the report itself.
+        state, representative = StateFactory(iso2="AT"), SpecialRepresentativeFactory()
+        with transaction.atomic():
+            document = Document(title="Report written last", slug="written-last", kind=DocumentKind.REPORT)
+            insert_rows(Document, [document])
+            document_id = Document.objects.get(slug="written-last").pk
+            insert_rows(
+                Recommendation,
+                [Recommendation(report_id=document_id, number=1, area=RecommendationArea.PROTECTION, text="First.")],
+            )
+            insert_rows(
+                CountryVisitReport,
+                [CountryVisitReport(document_ptr_id=document_id, country=state, representative=representative)],
+            )
+        recommendation = Recommendation.objects.get(report_id=document_id)
+        assert self.country(recommendation) == "AT"
+
+    def test_the_demo_corpus_bulk_inserts_keep_it_too(self):
+        call_command("seed_demo", "--documents", "120", "--seed", "5", stdout=StringIO())
+        recommendations = Recommendation.objects.all()
+        assert recommendations.exists()
+        assert not recommendations.exclude(country=F("report__country")).exists()
+        assert not recommendations.filter(country__isnull=True).exists()
+
+    def test_the_country_filter_asks_for_both_the_reports_country_and_the_copy(self, client):
+        austria, belgium = StateFactory(iso2="AT"), StateFactory(iso2="BE")
+        here = RecommendationFactory(report=ReportFactory(country=austria, published=True))
+        RecommendationFactory(report=ReportFactory(country=belgium, published=True))
+        assert listed(client.get(reverse("decisions:recommendation_list"), {"country": "at"})) == [here.pk]
+        filtered = RecommendationFilter({"country": "at"}, queryset=Recommendation.objects.all()).qs
+        sql = str(filtered.query)
+        assert f'"decisions_recommendation"."country_id" = {austria.pk}' in sql, sql
+        assert f'"decisions_countryvisitreport"."country_id" = {austria.pk}' in sql, sql
