@@ -22,8 +22,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fts",
             action="store_true",
-            help="SQLite: also rebuild the FTS5 tables from their content tables (one transaction; "
-            "readers keep seeing the old index until it commits).",
+            help="SQLite: first rebuild the FTS5 tables from the texts they index (one transaction; "
+            "readers keep seeing the old index until it commits), then rewrite the entries.",
         )
 
     def handle(self, *args, fts=False, optimize=False, **options):
@@ -31,6 +31,12 @@ class Command(BaseCommand):
             search_index_optimize()
             self.stdout.write(self.style.SUCCESS("Search index optimized."))
             return
+        if fts and connection.vendor == "sqlite":
+            # First: rewriting an entry takes its old pairs out of the contentless
+            # pairs' indexes, which fails ("database disk image is malformed")
+            # where an index lost them, the very case this recovers from.
+            with transaction.atomic(), connection.cursor() as cursor:
+                rebuild_sqlite_fts(cursor)
         total = 0
         last_pk = 0
         while True:
@@ -43,8 +49,5 @@ class Command(BaseCommand):
             last_pk = ids[-1]
             if options["verbosity"] > 1:
                 self.stdout.write(f"{total} documents indexed")
-        if fts and connection.vendor == "sqlite":
-            with transaction.atomic(), connection.cursor() as cursor:
-                rebuild_sqlite_fts(cursor)
         search_index_optimize()
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {total} documents."))
