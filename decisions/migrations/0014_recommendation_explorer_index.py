@@ -7,7 +7,7 @@ ids. With a country, area and status SQLite read each run's recommendations of
 the area from `recommendation_area` and each one's row for its status and
 country (the row holds the text): about 2,000 rows a count at a million
 documents. From this index it reads only the few dozen that match all three,
-and from the index alone (the count 5.8 -> 1.2 ms, each part timed alone).
+and from the index alone (the count at a million, on one connection: 4.9-7.3 -> 1.2-1.6 ms).
 SQLite only: PostgreSQL's explorer is flat without it (its runs are read from
 `recommendation_id_filters`), and there the filter asks for the report's
 country alone (RecommendationQuerySet.for_country).
