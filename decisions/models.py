@@ -475,14 +475,14 @@ class Recommendation(models.Model):
             # reports in order and stopping at a page.
             # With the country: the explorer's count checks the copy here (SQLite).
             models.Index(fields=["report", "latest_status", "area", "country"], name="recommendation_report_status"),
-            # SQLite also has `recommendation_explorer` (area, latest_status,
-            # country, id, report), created by migration 0014 for SQLite only:
-            # the explorer's sampled count reads its runs from it.
             # The sampled count (osce_docs/pagination.py) reads runs of
             # consecutive ids: with what the filters ask of a recommendation
             # beside its id, PostgreSQL reads them from this index alone, not
             # from rows holding the text (the explorer at a million: 28 -> 20 ms).
             models.Index(fields=["id", "area", "latest_status", "report"], name="recommendation_id_filters"),
+            # SQLite also has `recommendation_explorer` (area, latest_status,
+            # country, id, report), created by migration 0014 for SQLite only:
+            # the explorer's sampled count reads its runs from it.
         ]
 
     def __str__(self):

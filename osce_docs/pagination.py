@@ -239,6 +239,13 @@ def windowed_count(queryset, window, runs=None, run_ids=None, glance_matches=Non
         return cursor.fetchone()[0]
 
 
+def barely_narrowing(condition):
+    """CONDITION, which SQLite is told nearly every row passes (likelihood()):
+    it still reads it from an index that holds it, but does not count on it
+    to narrow the rows when it chooses a plan."""
+    return Func(condition, RawSQL("0.999", ()), function="likelihood", output_field=BooleanField())
+
+
 # From this offset on, a page's rows are found by their keys first: the
 # database then skips the earlier rows reading only what the filters and the
 # order need, and joins what the page shows (country, Representative, ...)
@@ -250,12 +257,6 @@ KEYS_FIRST_OFFSET = 500
 # (page 200 of the decisions at a million documents: 12 -> 900 ms). A term on
 # the key that it is told nearly every row passes (true for every row) makes
 # it walk the list's order, as it does for a plain list.
-def barely_narrowing(condition):
-    """CONDITION, which SQLite is told nearly every row passes (likelihood()):
-    it can still read it from an index, but does not choose an index for it."""
-    return Func(condition, RawSQL("0.999", ()), function="likelihood", output_field=BooleanField())
-
-
 LIST_ORDER_HINT = barely_narrowing(GreaterThan(F("pk"), 0))
 
 
