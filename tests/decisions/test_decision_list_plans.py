@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from decisions.models import Body, Decision
+from tests.sqlite_statistics import use_statistics
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +29,7 @@ def _plan(queryset):
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("ANALYZE")
-            cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl IN ('osce_docs_document', 'decisions_decision')")
-            cursor.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", MILLION_DOCUMENT_STATISTICS)
-            cursor.execute("ANALYZE sqlite_schema")  # reloads the statistics
+            use_statistics(MILLION_DOCUMENT_STATISTICS)
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             return " | ".join(str(row[-1]) for row in cursor.fetchall())
         # PostgreSQL: forbidding scans and sorts asks whether an index can give this order at all.

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from decisions.models import RecommendationArea
 from tests.factories import RecommendationFactory, ReportFactory, StateFactory
+from tests.sqlite_statistics import use_statistics
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_library")]
 
@@ -34,16 +35,7 @@ MILLION_DOCUMENT_STATISTICS = [
     ("osce_docs_document", "document_status_by_id", "1000008 1 1"),
     ("osce_docs_document", "osce_docs_document_kind_1e27368a", "1000008 250002"),
 ]
-TABLES = ("decisions_countryvisitreport", "decisions_recommendation", "osce_docs_document")
 COPY = '"decisions_recommendation"."country_id" ='  # a condition on the copy
-
-
-def _with_a_millions_statistics():
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        cursor.execute(f"DELETE FROM sqlite_stat1 WHERE tbl IN ({', '.join(['%s'] * len(TABLES))})", TABLES)
-        cursor.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", MILLION_DOCUMENT_STATISTICS)
-        cursor.execute("ANALYZE sqlite_schema")  # reloads the statistics
 
 
 def _plan(sql):
@@ -61,7 +53,7 @@ def explorer_queries(client):
         report = ReportFactory(country=country, published=True)
         RecommendationFactory(report=report, area=RecommendationArea.PREVENTION)
     if connection.vendor == "sqlite":
-        _with_a_millions_statistics()
+        use_statistics(MILLION_DOCUMENT_STATISTICS)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(
             reverse("decisions:recommendation_list"), {"country": "at", "area": "prevention", "status": "none"}
