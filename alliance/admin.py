@@ -5,7 +5,6 @@ from osce_docs.admin import DocumentAdminMixin, DocumentImportMixin
 from osce_docs.admin_lists import year_filter
 
 from .importing import EventImporter
-
 from .models import AllianceEvent, AllianceStatement, PartnerOrganisation
 
 

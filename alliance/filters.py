@@ -1,6 +1,5 @@
 """Filters of the Alliance events and statements lists."""
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from osce_docs.filters import ChoiceFilter, FilterSet, ListedFilter, TopicFilter, WordsFilter, YearFilter

@@ -12,7 +12,6 @@ from osce_docs.admin_lists import year_filter
 
 from .forms import VisitPeriodInlineFormSet
 from .importing import DecisionImporter, ReportImporter
-
 from .models import CountryVisitReport, Decision, FollowUp, Recommendation, VisitPeriod
 
 

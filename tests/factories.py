@@ -22,7 +22,16 @@ from decisions.models import (
 )
 from decisions.symbols import format_symbol, symbol_slug
 from osce_docs.filetypes import PDF
-from osce_docs.models import Attachment, AttachmentKind, DocumentRelation, RelationKind, SpecialRepresentative, State, Topic, Status
+from osce_docs.models import (
+    Attachment,
+    AttachmentKind,
+    DocumentRelation,
+    RelationKind,
+    SpecialRepresentative,
+    State,
+    Status,
+    Topic,
+)
 
 from . import files
 

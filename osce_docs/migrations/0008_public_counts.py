@@ -18,8 +18,8 @@ INSERT ... SELECT per table, after the triggers exist (on PostgreSQL
 creating a trigger locks its table against writes until the migration
 commits, so no write falls between the two)."""
 
-from django.db import migrations, models
 import django.db.models.deletion
+from django.db import migrations, models
 
 DOCUMENTS = "osce_docs_document"
 STATE_LINKS = "osce_docs_document_states"

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 
 from alliance import services
 from alliance.models import AllianceEvent
-from osce_docs.roles import PUBLISHERS
 from osce_docs.models import Status
+from osce_docs.roles import PUBLISHERS
 from tests.factories import EventFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -28,8 +28,8 @@ from tests.factories import (
     FollowUpFactory,
     RecommendationFactory,
     ReportFactory,
-    StatementFactory,
     StateFactory,
+    StatementFactory,
     TopicFactory,
 )
 

@@ -7,8 +7,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from decisions.models import CountryVisitReport, Decision
 from alliance.models import AllianceEvent
+from decisions.models import CountryVisitReport, Decision
 from osce_docs.models import Attachment, Document
 from tests import files
 from tests.factories import (

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from decisions import services
 from decisions.models import Decision
-from osce_docs.roles import PUBLISHERS
 from osce_docs.models import DocumentRelation, Status
+from osce_docs.roles import PUBLISHERS
 from tests.factories import (
     DecisionFactory,
     FollowUpFactory,

@@ -115,7 +115,13 @@ def test_compare_refuses_a_file_that_is_not_a_benchmark_report(tmp_path):
 
 def test_filtered_scenarios_ask_for_the_values_with_the_most_published_results():
     """So that a filtered list fills its page at 10,000 documents as at a million."""
-    from tests.factories import RecommendationFactory, ReportFactory, SpecialRepresentativeFactory, StateFactory, TopicFactory
+    from tests.factories import (
+        RecommendationFactory,
+        ReportFactory,
+        SpecialRepresentativeFactory,
+        StateFactory,
+        TopicFactory,
+    )
 
     few, many, drafted = StateFactory(iso2="FI"), StateFactory(iso2="SE"), StateFactory(iso2="NO")
     busy, quiet = SpecialRepresentativeFactory(), SpecialRepresentativeFactory()
