@@ -14,6 +14,7 @@ plus the bare view at an address no one links to.
 """
 
 import contextlib
+import gc
 import json
 import logging
 import math
@@ -496,6 +497,15 @@ def run(*, requests=20, deep_page=2000, download_mb=DOWNLOAD_MB, only=None, prog
     page cache; returns the Results, the bare view's first."""
     # A 404 asked for on purpose is not worth a log line per request.
     logging.getLogger("django.request").setLevel(logging.ERROR)
+    # As the app server's process does once the site is loaded (osce_docs/wsgi.py).
+    gc.freeze()
+    try:
+        return _run(requests=requests, deep_page=deep_page, download_mb=download_mb, only=only, progress=progress)
+    finally:
+        gc.unfreeze()
+
+
+def _run(*, requests, deep_page, download_mb, only, progress):
     results = []
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False, ALLOWED_HOSTS=["testserver"], PAGE_CACHE_SECONDS=0):
         caches["default"].clear()

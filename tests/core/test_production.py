@@ -3,6 +3,7 @@ Django's deployment checks, sends a Content-Security-Policy everywhere, logs
 JSON to stdout, and answers /healthz."""
 
 import datetime
+import gc
 import json
 import os
 import subprocess
@@ -247,3 +248,18 @@ def test_the_sqlite_database_is_opened_with_the_statistics_keeping_backend():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["osce_docs.sqlite.base", "sqlite"]
+
+
+def test_the_wsgi_module_freezes_the_objects_loaded_with_the_site_so_full_collections_skip_them():
+    import importlib
+
+    import osce_docs.wsgi
+
+    gc.unfreeze()
+    try:
+        importlib.reload(osce_docs.wsgi)
+        assert callable(osce_docs.wsgi.application)
+        # Django, the apps and the models at least: tens of thousands of objects.
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()

@@ -1,5 +1,6 @@
 """The benchmark command runs on a small corpus and reports every scenario."""
 
+import gc
 import json
 from datetime import date
 from io import StringIO
@@ -181,3 +182,14 @@ def test_the_minimal_django_list_draws_the_25_newest_published_documents_and_no_
         assert f'<a href="{document.get_absolute_url()}">' in html
     assert draft.title not in html
     assert published[0].get_absolute_url() not in html  # the oldest five are past the 25
+
+
+def test_the_benchmark_measures_with_the_loaded_objects_frozen_as_the_app_server_does_and_thaws_them_after():
+    frozen_while_measuring = []
+
+    def note_frozen(_result):
+        frozen_while_measuring.append(gc.get_freeze_count())
+
+    benchmark.run(requests=1, download_mb=0, only=["countries"], progress=note_frozen)
+    assert frozen_while_measuring and all(count > 10_000 for count in frozen_while_measuring)
+    assert gc.get_freeze_count() == 0
