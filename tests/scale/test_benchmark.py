@@ -193,3 +193,17 @@ def test_the_benchmark_measures_with_the_loaded_objects_frozen_as_the_app_server
     benchmark.run(requests=1, download_mb=0, only=["countries"], progress=note_frozen)
     assert frozen_while_measuring and all(count > 10_000 for count in frozen_while_measuring)
     assert gc.get_freeze_count() == 0
+
+
+def test_the_report_detail_scenario_shows_a_report_of_a_usual_length_not_whichever_is_newest():
+    """A report's page lists all its recommendations: the newest report alone
+    compared pages of different lengths at different corpus sizes."""
+    from tests.factories import RecommendationFactory, ReportFactory
+
+    usual = ReportFactory(published=True)
+    RecommendationFactory.create_batch(7, report=usual)
+    RecommendationFactory.create_batch(12, report=ReportFactory(published=True))
+    RecommendationFactory.create_batch(7, report=ReportFactory())  # a draft: never shown
+    RecommendationFactory.create_batch(2, report=ReportFactory(published=True))  # the newest
+
+    assert benchmark._report_of_a_usual_length(usual=7) == usual
