@@ -1321,31 +1321,24 @@ def test_a_phrase_search_that_takes_too_long_is_stopped_with_a_message_and_the_n
     assert titles(search_documents('"labour inspectors"')) == ["Labour inspectors and trafficking"]
 
 
-@pytest.mark.parametrize(
-    "read", ["from the index", "newest ids, then older", "walked, then the index", "walked a short way, then the index"]
-)
+@pytest.mark.parametrize("read", ["from the index", "newest ids, then older", "every tier dense"])
 def test_a_phrase_ranks_title_summary_and_file_matches_from_one_read_of_its_pairs(
     read, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """PostgreSQL: every tier read from the pairs' index takes the same matches,
+    """PostgreSQL: every tier takes the same matches from the pairs' index,
     read once (those among the newest ids, then the older ones if a tier
-    needs them); walked tiers fall back on them past the walk. Either way the
-    hits are the same, in the tiers' order."""
+    needs them), even a tier whose words are common: the hits are the same,
+    in the tiers' order, and nothing is walked."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from osce_docs.search import PostgreSQLEngine
 
-    if read == "walked, then the index":
-        # Every tier dense: walked over the newest two ids, then read from the index.
+    if read == "every tier dense":
+        # Words this common would be walked newest first; a phrase is read
+        # from its pairs among the newest two ids, then the older ones.
         monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 0)
         monkeypatch.setattr(PostgreSQLEngine, "WALK_IDS", 2)
-    elif read == "walked a short way, then the index":
-        # The newest two ids (of the eight a walk may read) hold no match:
-        # the walk stops there, and the pairs below them give every hit.
-        monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 0)
-        monkeypatch.setattr(PostgreSQLEngine, "WALK_IDS", 8)
-        monkeypatch.setattr(PostgreSQLEngine, "SHORT_WALK_IDS", 2)
     else:
         monkeypatch.setattr(PostgreSQLEngine, "DENSE_SHARE", 1)
         monkeypatch.setattr(PostgreSQLEngine, "DENSE_FACTOR", 1_000_000)
@@ -1368,11 +1361,46 @@ def test_a_phrase_ranks_title_summary_and_file_matches_from_one_read_of_its_pair
     if connection.vendor == "postgresql":
         ranked = [q["sql"] for q in captured.captured_queries if "a_c AS" in q["sql"]]
         assert len(ranked) == 1
-        # Once among the newest ids, once among the older.
-        assert ranked[0].count("e.pairs @@") == 2
+        # Once among the newest ids (with their bands), once among the older.
+        assert ranked[0].count("e.pairs @@") == 3
+        assert ranked[0].count("e.pairs @@ (SELECT q FROM newest_bands)") == 1
         assert "FROM older_pairs p" in ranked[0] and "FROM newest_pairs p" in ranked[0]
-        # A walked tier reads, past its walk's end, only the pairs below it.
-        assert ("p.id + 0 <= (SELECT lo FROM" in ranked[0]) == read.startswith("walked")
+        assert "_end AS MATERIALIZED" not in ranked[0]
+
+
+def test_a_phrase_among_the_newest_ids_is_found_in_their_bands_across_a_bands_edge(monkeypatch):
+    """PostgreSQL reads a phrase's matches among the newest ids from the pairs'
+    index asked for their bands of 4,096 ids (migration 0023): the newest ten
+    ids here straddle two bands, and the oldest match lies in a third, read
+    with the older ids. Every engine finds all three, newest first."""
+    from django.db import connection
+
+    from osce_docs.search import PostgreSQLEngine, id_bands_sql
+
+    monkeypatch.setattr(PostgreSQLEngine, "WALK_IDS", 10)
+    for pk, title in [(100, "Forced labour, the oldest"), (8190, "Forced labour, band one"), (8195, "Forced labour, band two")]:
+        DecisionFactory(id=pk, published=True, title=title, summary="Short.")
+    DecisionFactory(id=8191, published=True, title="Labour that was forced", summary="Short.")
+
+    assert titles(search_documents('"forced labour"')) == [
+        "Forced labour, band two",
+        "Forced labour, band one",
+        "Forced labour, the oldest",
+    ]
+    if connection.vendor == "postgresql":
+
+        def in_bands(lowest, highest):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT document_id FROM {SearchEntry._meta.db_table} WHERE pairs @@ {id_bands_sql('%s', '%s')}",
+                    [lowest, highest],
+                )
+                return {pk for (pk,) in cursor.fetchall()}
+
+        # Band 1 is ids 4,096-8,191, band 2 from 8,192.
+        assert in_bands(8186, 8195) == {8190, 8191, 8195}
+        assert in_bands(8192, 8195) == {8195}
+        assert in_bands(0, 4095) == {100}
 
 
 def test_a_phrase_in_few_titles_is_read_for_the_title_tier_from_the_titles_index_not_its_many_pairs(
