@@ -221,9 +221,6 @@ class DocumentQuerySet(AttachingQuerySet):
     def of_kind(self, kind):
         return self.filter(kind=kind)
 
-    def for_country(self, state):
-        return self.filter(states=state)
-
     def for_topic(self, topic):
         return self.filter(topics=topic)
 
