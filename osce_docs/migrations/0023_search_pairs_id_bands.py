@@ -39,14 +39,11 @@ WITH_BAND = f"{WITH_KIND} || array_to_tsvector(ARRAY['{BAND_PREFIX}' || (documen
 
 
 def _pairs_column(expression):
+    # 0017's column and index, with the small kinds' own indexes around them.
     return [
         *own_kinds.BACKWARD,
-        "DROP INDEX IF EXISTS osce_search_pairs",
-        "ALTER TABLE osce_docs_searchentry DROP COLUMN IF EXISTS pairs",
-        f"ALTER TABLE osce_docs_searchentry ADD COLUMN pairs tsvector GENERATED ALWAYS AS ({expression}) STORED",
-        "CREATE INDEX osce_search_pairs ON osce_docs_searchentry USING gin (pairs)",
+        *kinds._pairs_column(expression),
         *own_kinds.FORWARD,
-        "ALTER TABLE osce_docs_searchentry ALTER COLUMN pairs SET STATISTICS 1000",
         "ANALYZE osce_docs_searchentry",
     ]
 
